@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text.Json;
+using CandyPack.Hosting;
+using CandyPack.Routing;
+using Microsoft.AspNetCore.Http;
+
+namespace CandyPack;
+
+/// <summary>
+/// The per-request facade a controller or inline route receives: streaming (<c>Stream</c>), responses
+/// (<see cref="Return(object?, int)"/>, <see cref="Abort(int, string?)"/>, <see cref="Redirect(string, bool)"/>),
+/// request values, the matched <see cref="Route"/> and the <c>Mysql</c> query builder.
+/// </summary>
+/// <remarks>
+/// One response per request: a regular response (<c>Return</c>, <c>Abort</c>, <c>Redirect</c> or a returned value)
+/// or a stream, never both. Mixing them throws <see cref="InvalidOperationException"/> at the second call.
+/// </remarks>
+public sealed partial class Candy
+{
+    private readonly SiteRuntime _site;
+    private CancellationTokenSource? _timeout;
+    private PendingResponse? _response;
+    private bool _finished;
+
+    internal Candy(HttpContext context, SiteRuntime site, RouteInfo route)
+    {
+        HttpContext = context;
+        _site = site;
+        Route = route;
+    }
+
+    /// <summary>The underlying ASP.NET Core context, for anything the facade does not cover.</summary>
+    public HttpContext HttpContext { get; }
+
+    /// <summary>The route that matched this request.</summary>
+    public RouteInfo Route { get; }
+
+    /// <summary>
+    /// Cancelled when the client goes away or the request exceeds its timeout (<c>request.timeout</c> in
+    /// config.json). Pass it to anything slow the controller awaits.
+    /// </summary>
+    public CancellationToken Aborted
+    {
+        get
+        {
+            _timeout ??= CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
+            return _timeout.Token;
+        }
+    }
+
+    /// <summary>The request method, such as <c>GET</c>.</summary>
+    public string Method => HttpContext.Request.Method;
+
+    /// <summary>The request path, such as <c>/users/42</c>.</summary>
+    public string Path => HttpContext.Request.Path.Value ?? "/";
+
+    /// <summary>The client's IP address, or <see langword="null"/> when the transport has none.</summary>
+    public IPAddress? Ip => HttpContext.Connection.RemoteIpAddress;
+
+    /// <summary>The site's folder on disk (where config.json and public/ are), for reading the site's own files.</summary>
+    public string SiteFolder => _site.Folder;
+
+    internal SiteRuntime Site => _site;
+
+    internal RequestBody Body { get; set; } = RequestBody.Empty;
+
+    internal bool HasResponse => _response is not null;
+
+    /// <summary>
+    /// A request value by key, looked up in order in the route values (<c>{id}</c>), the query string,
+    /// a form body and the top-level properties of a JSON body. <see langword="null"/> when none has it.
+    /// </summary>
+    /// <param name="key">The name, matched case-insensitively for query, form and route values.</param>
+    public string? Request(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var request = HttpContext.Request;
+        if (request.RouteValues.TryGetValue(key, out var routeValue) && routeValue is not null)
+        {
+            return Convert.ToString(routeValue, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (request.Query.TryGetValue(key, out var query))
+        {
+            return query.ToString();
+        }
+
+        return Body.Get(key);
+    }
+
+    /// <summary>The JSON request body deserialised as <typeparamref name="T"/> (web defaults), or default when there is none.</summary>
+    public T? Json<T>() => Body.Deserialize<T>(_site.JsonOptions);
+
+    /// <summary>A request header's value, or <see langword="null"/> when absent.</summary>
+    public string? Header(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return HttpContext.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
+    }
+
+    /// <summary>A request cookie's value, or <see langword="null"/> when absent.</summary>
+    public string? Cookie(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return HttpContext.Request.Cookies[name];
+    }
+
+    /// <summary>
+    /// Sends a regular response once the controller finishes: a string as <c>text/html</c>, bytes as
+    /// <c>application/octet-stream</c>, <see langword="null"/> as 204 No Content, anything else as JSON.
+    /// Returning the value from an <see cref="IController{TResult}"/> does the same.
+    /// </summary>
+    /// <param name="value">The body.</param>
+    /// <param name="status">The status code; 200 by default.</param>
+    /// <exception cref="InvalidOperationException">A stream or another response was already started.</exception>
+    public void Return(object? value, int status = StatusCodes.Status200OK) =>
+        SetResponse(new PendingResponse(value, status, null), nameof(Return));
+
+    /// <summary>Ends the request with <paramref name="status"/> and an optional plain-text message.</summary>
+    /// <exception cref="InvalidOperationException">A stream or another response was already started.</exception>
+    public void Abort(int status, string? message = null) =>
+        SetResponse(new PendingResponse(message, status, null, "text/plain; charset=utf-8"), nameof(Abort));
+
+    /// <summary>Redirects the client to <paramref name="url"/> (302, or 301 when <paramref name="permanent"/>).</summary>
+    /// <exception cref="InvalidOperationException">A stream or another response was already started.</exception>
+    public void Redirect(string url, bool permanent = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        SetResponse(new PendingResponse(null, permanent ? StatusCodes.Status301MovedPermanently : StatusCodes.Status302Found, url), nameof(Redirect));
+    }
+
+    internal void CancelForTimeout()
+    {
+        _timeout ??= CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
+        _timeout.Cancel();
+    }
+
+    /// <summary>Writes the regular response: the one set with Return/Abort/Redirect, else the controller's value.</summary>
+    internal Task WriteResponseAsync(object? returned)
+    {
+        var response = _response;
+        if (response is null)
+        {
+            response = new PendingResponse(returned, StatusCodes.Status200OK, null);
+        }
+        else if (returned is not null)
+        {
+            throw new InvalidOperationException(
+                $"{Route}: the controller called {response.Source} and also returned a value. Use one of them.");
+        }
+
+        _finished = true;
+        return ResponseWriter.WriteAsync(HttpContext, response, _site.JsonOptions);
+    }
+
+    internal void Finish()
+    {
+        _finished = true;
+        _timeout?.Dispose();
+    }
+
+    private void SetResponse(PendingResponse response, string source)
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException($"{Route}: {source} was called after the request had finished (it timed out or was already answered).");
+        }
+
+        EnsureNoStream(source);
+        if (_response is not null)
+        {
+            throw new InvalidOperationException($"{Route}: {source} was called after {_response.Source}; a request has one response.");
+        }
+
+        _response = response with { Source = source };
+    }
+
+    private partial void EnsureNoStream(string source);
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CandyPack.Hosting;
+
+/// <summary>
+/// Turns failures into responses that say what went wrong: a malformed or oversized request gets its 4xx with the
+/// reason, anything else 500 and an error log line naming the request. Nothing is swallowed: a failure after the
+/// response started is logged and the connection aborted.
+/// </summary>
+internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyErrorMiddleware> logger, bool development)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException e)
+        {
+            logger.LogInformation("{Method} {Path} rejected with {Status}: {Reason}", context.Request.Method, context.Request.Path, e.StatusCode, e.Message);
+            await WriteAsync(context, e.StatusCode, e.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogDebug("{Method} {Path}: the client went away", context.Request.Method, context.Request.Path);
+        }
+        catch (Exception e)
+        {
+            var endpoint = context.GetEndpoint()?.DisplayName ?? "(no route)";
+            logger.LogError(e, "{Method} {Path} failed in {Endpoint}", context.Request.Method, context.Request.Path, endpoint);
+            await WriteAsync(context, StatusCodes.Status500InternalServerError, development ? $"Internal Server Error: {e.GetType().Name}: {e.Message}" : "Internal Server Error");
+        }
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message);
+    }
+}

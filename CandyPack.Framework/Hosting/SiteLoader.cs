@@ -1,0 +1,187 @@
+using CandyPack.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CandyPack.Hosting;
+
+/// <summary>
+/// Turns a compiled site into a <see cref="SiteRuntime"/>: reads its configuration, registers its controllers and
+/// route files with Scrutor, maps the routes, resolves every target and builds the endpoints. Every convention
+/// problem is collected and reported at once.
+/// </summary>
+internal static class SiteLoader
+{
+    public static SiteRuntime Load(SiteDefinition definition, IServiceProvider hostServices)
+    {
+        var configuration = SiteConfiguration.Load(definition.Folder);
+        var options = new CandyOptions();
+        configuration.Bind(options);
+
+        var loggerFactory = hostServices.GetRequiredService<ILoggerFactory>();
+        var services = new ServiceCollection();
+        AddHostServices(services, hostServices, loggerFactory, configuration, options);
+        var found = new ServiceCollection();
+        found.Scan(scan => scan
+            .FromAssemblies(definition.Assembly)
+            .AddClasses(c => c.AssignableTo<IController>().Where(definition.Contains), publicOnly: false)
+                .AsSelf().WithScopedLifetime()
+            .AddClasses(c => c.AssignableTo(typeof(IController<>)).Where(definition.Contains), publicOnly: false)
+                .AsSelf().WithScopedLifetime()
+            .AddClasses(c => c.AssignableTo<RouteFile>().Where(definition.Contains), publicOnly: false)
+                .AsSelf().WithTransientLifetime());
+        foreach (var descriptor in found)
+        {
+            ((IList<ServiceDescriptor>)services).Add(descriptor);
+        }
+
+        foreach (var startup in definition.Assembly.GetTypes().Where(t => typeof(ISiteStartup).IsAssignableFrom(t) && !t.IsAbstract && definition.Contains(t)))
+        {
+            ((ISiteStartup)Activator.CreateInstance(startup)!).ConfigureServices(services, configuration);
+        }
+
+        var logger = loggerFactory.CreateLogger("CandyPack.Site." + definition.Name);
+        var scanned = found.Select(d => d.ImplementationType!).ToList();
+        var controllers = new List<ControllerDescriptor>();
+        foreach (var type in scanned.Where(t => !typeof(RouteFile).IsAssignableFrom(t)))
+        {
+            if (ControllerDescriptor.TryCreate(type) is { } controller)
+            {
+                controllers.Add(controller);
+            }
+            else
+            {
+                logger.LogWarning("{Type} is a controller outside any .Controller namespace, so no route target can reach it", type.FullName);
+            }
+        }
+
+        ServiceProvider provider;
+        try
+        {
+            provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        }
+        catch (AggregateException e)
+        {
+            throw new CandyStartupException(
+                $"Site {definition.Name}: controllers whose constructors cannot be satisfied:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", e.InnerExceptions.Select(x => x.Message)),
+                e);
+        }
+
+        var site = new SiteRuntime(definition, configuration, options, provider, logger);
+        try
+        {
+            hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping.Register(site.Streams.ShutdownAll);
+            var routes = MapRoutes(scanned.Where(t => typeof(RouteFile).IsAssignableFrom(t) && !t.IsAbstract), provider);
+            BuildEndpoints(site, routes, new ControllerResolver(controllers));
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+
+        return site;
+    }
+
+    private static void AddHostServices(
+        ServiceCollection services,
+        IServiceProvider hostServices,
+        ILoggerFactory loggerFactory,
+        IConfiguration configuration,
+        CandyOptions options)
+    {
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(configuration);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        foreach (var shared in SharedHostServices)
+        {
+            if (hostServices.GetService(shared) is { } instance)
+            {
+                services.AddSingleton(shared, instance);
+            }
+        }
+    }
+
+    /// <summary>Host singletons a site's own services may depend on.</summary>
+    private static readonly Type[] SharedHostServices =
+    [
+        typeof(Microsoft.Extensions.Hosting.IHostApplicationLifetime),
+        typeof(TimeProvider),
+    ];
+
+    private static List<RouteDefinition> MapRoutes(IEnumerable<Type> routeFiles, IServiceProvider provider)
+    {
+        var routes = new List<RouteDefinition>();
+        foreach (var type in routeFiles.OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            var subdomain = type.Name.ToLowerInvariant();
+            var router = new Router($"route/{subdomain}.cs ({type.FullName})", subdomain);
+            ((RouteFile)provider.GetRequiredService(type)).MapInto(router);
+            routes.AddRange(router.Routes);
+        }
+
+        return routes;
+    }
+
+    private static void BuildEndpoints(SiteRuntime site, List<RouteDefinition> routes, ControllerResolver resolver)
+    {
+        var errors = new List<string>();
+        var endpoints = new List<Endpoint>();
+        var infos = new List<RouteInfo>();
+        var seen = new Dictionary<(string, string, string), RouteDefinition>();
+        foreach (var route in routes)
+        {
+            var key = (route.Subdomain, route.Method, route.Pattern.TrimEnd('/').ToLowerInvariant());
+            if (seen.TryGetValue(key, out var first))
+            {
+                errors.Add($"{route.RouteFile}: {route.Method} {route.Pattern} is mapped twice (first in {first.RouteFile}).");
+                continue;
+            }
+
+            seen[key] = route;
+            ControllerDescriptor? controller = null;
+            if (route.Target is not null && (controller = resolver.Resolve(route, out var error)) is null)
+            {
+                errors.Add(error!);
+                continue;
+            }
+
+            RoutePattern pattern;
+            try
+            {
+                pattern = RoutePatternFactory.Parse(route.Pattern);
+            }
+            catch (RoutePatternException e)
+            {
+                errors.Add($"{route.RouteFile}: {route.Method} {route.Pattern} is not a valid route pattern: {e.Message}");
+                continue;
+            }
+
+            var info = new RouteInfo(route.Method, route.Pattern, route.Target, route.Subdomain, route.RouteFile);
+            var handler = new RouteEndpointHandler(site, info, controller, route.Handler);
+            var builder = new RouteEndpointBuilder(handler.InvokeAsync, pattern, order: 0)
+            {
+                DisplayName = controller is null ? info.ToString() : $"{info} ({controller.Type.FullName})",
+            };
+            builder.Metadata.Add(new HttpMethodMetadata([route.Method]));
+            builder.Metadata.Add(new SiteRouteMetadata(site, route.Subdomain, info));
+            endpoints.Add(builder.Build());
+            infos.Add(info);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new CandyStartupException(
+                $"Site {site.Name} ({site.Folder}) has {errors.Count} route error(s):{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", errors));
+        }
+
+        site.Endpoints = endpoints;
+        site.Routes = infos;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CandyPack.Hosting;
+
+/// <summary>A loaded site: its configuration, its own service provider, its endpoints and its static files.</summary>
+internal sealed class SiteRuntime : IAsyncDisposable
+{
+    public SiteRuntime(SiteDefinition definition, IConfiguration configuration, CandyOptions options, ServiceProvider services, ILogger logger)
+    {
+        Definition = definition;
+        Configuration = configuration;
+        Options = options;
+        Services = services;
+        Logger = logger;
+        Domains = options.Domains.Count > 0
+            ? options.Domains.Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0).ToArray()
+            : ["localhost"];
+        JsonOptions = services.GetService<JsonSerializerOptions>() ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Streams = new Streaming.StreamRegistry(options.Stream, logger);
+    }
+
+    /// <summary>The site's open streams, heartbeat timer and stream limits.</summary>
+    public Streaming.StreamRegistry Streams { get; }
+
+    public SiteDefinition Definition { get; }
+
+    public string Name => Definition.Name;
+
+    public string Folder => Definition.Folder;
+
+    public IConfiguration Configuration { get; }
+
+    public CandyOptions Options { get; }
+
+    public ServiceProvider Services { get; }
+
+    public ILogger Logger { get; }
+
+    public IReadOnlyList<string> Domains { get; }
+
+    public JsonSerializerOptions JsonOptions { get; }
+
+    public IReadOnlyList<RouteInfo> Routes { get; set; } = [];
+
+    public IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints { get; set; } = [];
+
+    /// <summary>Serves <c>public/</c> and ends with 404; runs when no route matched.</summary>
+    public RequestDelegate StaticFiles { get; set; } = context =>
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Resources released with the site, such as its static file provider.</summary>
+    public IList<IDisposable> Disposables { get; } = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var disposable in Disposables)
+        {
+            disposable.Dispose();
+        }
+
+        Streams.Dispose();
+        await Services.DisposeAsync();
+    }
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace CandyPack.Streaming;
+
+/// <summary>
+/// Server-Sent Events framing (WHATWG HTML §9.2.6), the one place it lives. Strings are sent as they are and
+/// anything else as JSON; every line of a payload gets its own <c>data:</c> field, whichever of CR LF, CR or LF
+/// ends it, so a receiver rebuilds the payload with LF line breaks.
+/// </summary>
+internal static class SseFormatter
+{
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+
+    private static ReadOnlySpan<byte> EventPrefix => "event: "u8;
+
+    private static ReadOnlySpan<byte> IdPrefix => "id: "u8;
+
+    private static ReadOnlySpan<byte> RetryPrefix => "retry: "u8;
+
+    /// <summary>A comment line, ignored by parsers; keeps intermediaries from timing an idle stream out.</summary>
+    public static ReadOnlySpan<byte> Heartbeat => ": heartbeat\n\n"u8;
+
+    /// <summary>
+    /// The <c>end</c> event. Its data field is present but empty: the spec drops an event whose data buffer is
+    /// empty, and <c>data:</c> with no value makes the buffer a single LF, which is dispatched as "".
+    /// </summary>
+    public static ReadOnlySpan<byte> End => "event: end\ndata: \n\n"u8;
+
+    [ThreadStatic]
+    private static JsonWriterCache? t_json;
+
+    /// <exception cref="NotSupportedException">The data cannot be serialised; nothing has been written.</exception>
+    public static void WriteMessage(IBufferWriter<byte> writer, object? data, string? eventName, string? id, JsonSerializerOptions json)
+    {
+        // JSON goes to a per-thread scratch buffer first, so a value that fails to serialise throws before any byte
+        // of a half-written frame reaches the connection.
+        var json8 = data is string ? default : SerializeJson(data, json);
+        if (eventName is not null)
+        {
+            WriteField(writer, EventPrefix, eventName);
+        }
+
+        if (id is not null)
+        {
+            WriteField(writer, IdPrefix, id);
+        }
+
+        if (data is string text)
+        {
+            WriteDataLines(writer, text);
+        }
+        else
+        {
+            // Compact JSON is one line; indented JSON is split like any other multi-line payload.
+            WriteDataLines(writer, json8.Span);
+        }
+
+        writer.Write("\n"u8);
+    }
+
+    public static void WriteRetry(IBufferWriter<byte> writer, int milliseconds)
+    {
+        writer.Write(RetryPrefix);
+        var span = writer.GetSpan(11);
+        milliseconds.TryFormat(span, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        writer.Advance(written);
+        writer.Write("\n\n"u8);
+    }
+
+    /// <summary>Frames a message once, for writing to many connections.</summary>
+    public static byte[] Frame(object? data, string? eventName, string? id, JsonSerializerOptions json)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        WriteMessage(buffer, data, eventName, id, json);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Checks an <c>event</c> or <c>id</c> value: a line break would end the field early and corrupt the stream.</summary>
+    public static void ValidateField(string? value, string name)
+    {
+        if (value is not null && value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            throw new ArgumentException($"An SSE {name} cannot contain CR, LF or NUL characters.", name);
+        }
+    }
+
+    private static void WriteField(IBufferWriter<byte> writer, ReadOnlySpan<byte> prefix, string value)
+    {
+        writer.Write(prefix);
+        Encoding.UTF8.GetBytes(value, writer);
+        writer.Write("\n"u8);
+    }
+
+    private static void WriteDataLines(IBufferWriter<byte> writer, ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            var end = text.IndexOfAny('\r', '\n');
+            writer.Write(DataPrefix);
+            Encoding.UTF8.GetBytes(end < 0 ? text : text[..end], writer);
+            writer.Write("\n"u8);
+            if (end < 0)
+            {
+                return;
+            }
+
+            var skip = text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1;
+            text = text[(end + skip)..];
+        }
+    }
+
+    private static void WriteDataLines(IBufferWriter<byte> writer, ReadOnlySpan<byte> utf8)
+    {
+        while (true)
+        {
+            var end = utf8.IndexOfAny((byte)'\r', (byte)'\n');
+            writer.Write(DataPrefix);
+            writer.Write(end < 0 ? utf8 : utf8[..end]);
+            writer.Write("\n"u8);
+            if (end < 0)
+            {
+                return;
+            }
+
+            var skip = utf8[end] == '\r' && end + 1 < utf8.Length && utf8[end + 1] == '\n' ? 2 : 1;
+            utf8 = utf8[(end + skip)..];
+        }
+    }
+
+    private static ReadOnlyMemory<byte> SerializeJson(object? data, JsonSerializerOptions json)
+    {
+        var cache = t_json ??= new JsonWriterCache();
+        var buffer = cache.Scratch;
+        if (buffer.Capacity > 1 << 20)
+        {
+            // Do not keep a huge buffer alive per thread after one large message.
+            cache.Scratch = buffer = new ArrayBufferWriter<byte>(1024);
+        }
+
+        buffer.ResetWrittenCount();
+        var jsonWriter = cache.Rent(buffer, json);
+        try
+        {
+            Serialize(jsonWriter, data, json);
+        }
+        finally
+        {
+            jsonWriter.Reset();
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    private static void Serialize(Utf8JsonWriter writer, object? data, JsonSerializerOptions json)
+    {
+        if (data is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, data, data.GetType(), json);
+        }
+
+        writer.Flush();
+    }
+
+    /// <summary>A per-thread JSON writer, reset onto each destination, so framing allocates nothing per message.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as its thread; the writer holds no unmanaged resources.")]
+    private sealed class JsonWriterCache
+    {
+        private JsonSerializerOptions? _options;
+        private Utf8JsonWriter? _writer;
+
+        public ArrayBufferWriter<byte> Scratch { get; set; } = new(1024);
+
+        public Utf8JsonWriter Rent(IBufferWriter<byte> destination, JsonSerializerOptions options)
+        {
+            if (_writer is null || !ReferenceEquals(_options, options))
+            {
+                _options = options;
+                _writer = new Utf8JsonWriter(destination, new JsonWriterOptions
+                {
+                    Encoder = options.Encoder,
+                    Indented = options.WriteIndented,
+                    SkipValidation = true,
+                });
+                return _writer;
+            }
+
+            _writer.Reset(destination);
+            return _writer;
+        }
+    }
+}

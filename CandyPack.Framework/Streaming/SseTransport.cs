@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CandyPack.Streaming;
+
+/// <summary>The Server-Sent Events transport: response headers, then frames from <see cref="SseFormatter"/> straight into the response pipe.</summary>
+internal sealed class SseTransport(HttpContext context, JsonSerializerOptions json) : IStreamTransport
+{
+    private readonly PipeWriter _writer = context.Response.BodyWriter;
+    private long _unflushed;
+
+    public long UnflushedBytes => _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes : _unflushed;
+
+    public void Open(int? retryMilliseconds)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        if (HttpProtocol.IsHttp11(context.Request.Protocol))
+        {
+            // Connection is a hop-by-hop header that HTTP/2 and HTTP/3 forbid.
+            response.Headers.Connection = "keep-alive";
+        }
+
+        // Neither response buffering nor compression may hold an event back.
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        if (retryMilliseconds is { } retry)
+        {
+            SseFormatter.WriteRetry(_writer, retry);
+            _unflushed++;
+        }
+    }
+
+    public void Write(in StreamMessage message)
+    {
+        switch (message.Kind)
+        {
+            case StreamMessageKind.Heartbeat:
+                _writer.Write(SseFormatter.Heartbeat);
+                break;
+            case StreamMessageKind.Framed:
+                _writer.Write(message.Frame.Span);
+                break;
+            default:
+                SseFormatter.WriteMessage(_writer, message.Data, message.Event, message.Id, json);
+                break;
+        }
+
+        _unflushed++;
+    }
+
+    public void WriteEnd()
+    {
+        _writer.Write(SseFormatter.End);
+        _unflushed++;
+    }
+
+    public ValueTask<FlushResult> FlushAsync()
+    {
+        _unflushed = 0;
+        return _writer.FlushAsync();
+    }
+}

@@ -1,0 +1,23 @@
+namespace CandyPack.Tests.Support;
+
+/// <summary>Waits for a condition with a deadline instead of sleeping and hoping.</summary>
+internal static class Eventually
+{
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(20);
+
+    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? DefaultDeadline);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+using CandyPack;
+
+namespace ExampleSite.Controller.Users.Get;
+
+/// <summary>GET /users/{id}: a regular JSON response, 404 when there is no such user.</summary>
+public sealed class Show : IController<object?>
+{
+    public async Task<object?> Handle(Candy candy)
+    {
+        var id = candy.Request("id");
+        var user = SampleData.Users.FirstOrDefault(u => u.GetType().GetProperty("id")!.GetValue(u)!.ToString() == id);
+        if (user is null)
+        {
+            candy.Abort(404, $"No user {id}");
+            return null;
+        }
+
+        return user;
+    }
+}

@@ -1,0 +1,37 @@
+using CandyPack;
+
+namespace ExampleSite.Route;
+
+/// <summary>Routes of the default host: one per example of the streaming guide, plus regular responses.</summary>
+public sealed class Www : RouteFile
+{
+    protected override void Map()
+    {
+        // Quick start
+        Route.Get("/hello", "hello");
+        Route.Get("/hello/inline", candy => candy.Stream("Hello World"));
+        Route.Get("/message", "index");
+
+        // Multiple messages
+        Route.Get("/callback", "callback");
+        Route.Get("/cleanup", "cleanup");
+
+        // Automatic piping
+        Route.Get("/array", "array");
+        Route.Get("/users", "users");
+        Route.Get("/app", "app");
+        Route.Get("/file", "file");
+
+        // Advanced usage and real-world examples
+        Route.Get("/monitor", "monitor");
+        Route.Get("/data/fetch", "data.fetch");
+        Route.Get("/logs", "logs");
+        Route.Get("/posts", "posts");
+
+        // Regular responses
+        Route.Get("/about", "about");
+        Route.Get("/users/{id}", "users.show");
+        Route.Get("/api/status", candy => new { status = "ok", time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+        Route.Post("/echo", candy => new { name = candy.Request("name"), ip = candy.Ip?.ToString() });
+    }
+}
