@@ -21,6 +21,13 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
             logger.LogInformation("{Method} {Path} rejected with {Status}: {Reason}", context.Request.Method, context.Request.Path, e.StatusCode, e.Message);
             await WriteAsync(context, e.StatusCode, e.Message);
         }
+        catch (Data.DatabaseUnavailableException e)
+        {
+            // The database layer logged the outage once; the client is told to come back rather than shown a failure.
+            logger.LogDebug("{Method} {Path}: 503, {Reason}", context.Request.Method, context.Request.Path, e.Message);
+            context.Response.Headers.RetryAfter = "5";
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, development ? $"Service Unavailable: {e.Message}" : "Service Unavailable: the database cannot be reached; try again shortly.");
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             logger.LogDebug("{Method} {Path}: the client went away", context.Request.Method, context.Request.Path);

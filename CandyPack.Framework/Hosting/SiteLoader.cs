@@ -24,6 +24,7 @@ internal static class SiteLoader
         var loggerFactory = hostServices.GetRequiredService<ILoggerFactory>();
         var services = new ServiceCollection();
         AddHostServices(services, hostServices, loggerFactory, configuration, options);
+        AddDatabase(services, Data.DatabaseRegistry.Create(configuration, definition.Folder, loggerFactory));
         var found = new ServiceCollection();
         found.Scan(scan => scan
             .FromAssemblies(definition.Assembly)
@@ -105,6 +106,15 @@ internal static class SiteLoader
                 services.AddSingleton(shared, instance);
             }
         }
+    }
+
+    /// <summary>The site's databases, shared by <c>candy.Mysql</c> and controllers that take <see cref="Data.SqlDatabase"/>; disposed with the site's services.</summary>
+    private static void AddDatabase(ServiceCollection services, Data.DatabaseRegistry databases)
+    {
+        services.AddSingleton(_ => databases);
+        services.AddSingleton(provider => provider.GetRequiredService<Data.DatabaseRegistry>() is var registry
+            ? new Data.SqlDatabase(registry, registry.Default, CancellationToken.None)
+            : null!);
     }
 
     /// <summary>Host singletons a site's own services may depend on.</summary>

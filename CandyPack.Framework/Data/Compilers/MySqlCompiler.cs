@@ -1,0 +1,42 @@
+namespace CandyPack.Data.Compilers;
+
+/// <summary>MySQL and MariaDB: backtick quoting, <c>INSERT IGNORE</c>, <c>REPLACE</c>, information_schema.</summary>
+internal sealed class MySqlCompiler : SqlCompiler
+{
+    /// <summary>MySQL has no OFFSET without LIMIT; its manual gives the largest row count as "no limit".</summary>
+    private const string NoLimit = "18446744073709551615";
+
+    public static MySqlCompiler Instance { get; } = new();
+
+    public override string CountTables => "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()";
+
+    public override CompiledSql PrimaryKey(Identifier table) => new(
+        "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE " +
+        "WHERE TABLE_SCHEMA = COALESCE(@p0, DATABASE()) AND TABLE_NAME = @p1 AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+        [table.Parts.Length > 1 ? table.Parts[0] : null, table.Name]);
+
+    protected override void WriteLimit(SqlWriter sql, long? limit, long? offset)
+    {
+        sql.Append("LIMIT ");
+        if (limit is { } count)
+        {
+            sql.Value(count);
+        }
+        else
+        {
+            sql.Append(NoLimit);
+        }
+
+        if (offset is { } skip)
+        {
+            sql.Append(" OFFSET ").Value(skip);
+        }
+    }
+
+    protected override string InsertVerb(InsertMode mode) => mode switch
+    {
+        InsertMode.Ignore => "INSERT IGNORE INTO",
+        InsertMode.Replace => "REPLACE INTO",
+        _ => "INSERT INTO",
+    };
+}

@@ -1,0 +1,27 @@
+using System.Text;
+
+namespace CandyPack.Data.Compilers;
+
+/// <summary>The SQL text of one statement being written, and its parameters in order.</summary>
+internal sealed class SqlWriter
+{
+    private readonly List<object?> _values = [];
+
+    public StringBuilder Sql { get; } = new(128);
+
+    /// <summary>Adds a value as the next parameter and writes its name.</summary>
+    public SqlWriter Value(object? value)
+    {
+        Sql.Append(CompiledSql.Name(_values.Count));
+        _values.Add(SqlValues.ToParameter(value));
+        return this;
+    }
+
+    public SqlWriter Append(string text)
+    {
+        Sql.Append(text);
+        return this;
+    }
+
+    public CompiledSql ToCompiled() => new(Sql.ToString(), _values);
+}
