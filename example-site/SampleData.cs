@@ -12,16 +12,6 @@ internal static class SampleData
         new { id = 5, name = "Dennis", email = "dennis@example.com" },
     ];
 
-    public static readonly IReadOnlyList<object> Posts =
-        Enumerable.Range(1, 25).Select(i => (object)new { id = i, title = $"Post {i}", userId = (i % 5) + 1 }).ToArray();
-
-    public static async Task<IReadOnlyList<object>> PostsPageAsync(int limit, int offset, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        cancellationToken.ThrowIfCancellationRequested();
-        return Posts.Skip(offset).Take(limit).ToArray();
-    }
-
     /// <summary>Stands in for a remote API: answers after a short delay, like a network call.</summary>
     public static async Task<IReadOnlyList<object>> FetchUsersAsync(CancellationToken cancellationToken)
     {

@@ -48,10 +48,6 @@ public sealed partial class Query : Conditions<Query>
         return this;
     }
 
-    /// <summary>A column under another name: <c>Select("user_id", "userId")</c> reads <c>`user_id` AS `userId`</c>.</summary>
-    public Query Select(string column, string alias) =>
-        Select($"{column} AS {Identifier.Plain(alias, nameof(alias), "alias")}");
-
     /// <summary>An expression to return, as SQL text: <c>Select(new Raw("COUNT(*) AS n"))</c>. See <see cref="Raw"/>.</summary>
     public Query Select(Raw expression)
     {

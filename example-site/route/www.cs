@@ -33,5 +33,11 @@ public sealed class Www : RouteFile
         Route.Get("/users/{id}", "users.show");
         Route.Get("/api/status", candy => new { status = "ok", time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
         Route.Post("/echo", candy => new { name = candy.Request("name"), ip = candy.Ip?.ToString() });
+
+        // Data: candy.Mysql (the embedded SQLite file without "mysql" in config.json)
+        Route.Get("/api/posts", "api.posts");
+        Route.Post("/api/posts", "api.posts");
+        Route.Put("/api/posts/{id}", "api.posts");
+        Route.Delete("/api/posts/{id}", "api.posts");
     }
 }

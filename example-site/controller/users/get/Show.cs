@@ -8,7 +8,9 @@ public sealed class Show : IController<object?>
     public async Task<object?> Handle(Candy candy)
     {
         var id = candy.Request("id");
-        var user = SampleData.Users.FirstOrDefault(u => u.GetType().GetProperty("id")!.GetValue(u)!.ToString() == id);
+        var user = long.TryParse(id, out var number)
+            ? await candy.Mysql.Table("users").Select("id", "name", "email").Where(number).First()
+            : null;
         if (user is null)
         {
             candy.Abort(404, $"No user {id}");
