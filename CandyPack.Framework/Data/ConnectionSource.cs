@@ -16,6 +16,7 @@ namespace CandyPack.Data;
 internal sealed class ConnectionSource(string name, DatabaseProvider provider, string? schemaPath, ILogger logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, string> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, HashSet<string>> _jsonColumns = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _prepare = new(1, 1);
     private volatile bool _prepared;
     private int _down;
@@ -32,7 +33,7 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
             {
                 await using var command = Command(connection, sql);
                 await using var reader = await command.ExecuteReaderAsync(token);
-                return await RowReader.ReadAllAsync(reader, Provider, token);
+                return await RowReader.ReadAllAsync(reader, connection, this, token);
             },
             cancellationToken);
 
@@ -73,7 +74,7 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
             async (connection, token) =>
             {
                 await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: token));
-                var rows = await RowReader.ReadAllAsync(reader, Provider, token);
+                var rows = await RowReader.ReadAllAsync(reader, connection, this, token);
                 return new RunResult(rows, reader.RecordsAffected);
             },
             cancellationToken);
@@ -98,7 +99,7 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
                 connection = await OpenAsync(cancellationToken);
                 command = Command(connection, sql);
                 reader = await command.ExecuteReaderAsync(cancellationToken);
-                rows = RowReader.Create(reader, Provider);
+                rows = await RowReader.CreateAsync(reader, connection, this, cancellationToken);
             }
             catch (Exception e) when (IsUnavailable(e, cancellationToken))
             {
@@ -176,6 +177,19 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
 
             await DisposeAsync(null, null, connection);
         }
+    }
+
+    /// <summary>The JSON columns of a MariaDB table, looked up once (on a second pooled connection) and cached.</summary>
+    public async ValueTask<HashSet<string>> JsonColumnsAsync(string schema, string table, CancellationToken cancellationToken)
+    {
+        var name = schema + "." + table;
+        if (_jsonColumns.TryGetValue(name, out var columns))
+        {
+            return columns;
+        }
+
+        var found = await QueryAsync<string>(MySqlCompiler.MariaDbJsonColumns(schema, table), cancellationToken);
+        return _jsonColumns[name] = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The single-column primary key of <paramref name="table"/>, looked up once and cached.</summary>

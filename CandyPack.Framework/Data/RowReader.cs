@@ -15,17 +15,15 @@ internal sealed class RowReader
         _columns = columns;
     }
 
-    public static RowReader Create(DbDataReader reader, DatabaseProvider provider)
+    public static async ValueTask<RowReader> CreateAsync(DbDataReader reader, DbConnection connection, ConnectionSource source, CancellationToken cancellationToken)
     {
         var names = new string[reader.FieldCount];
-        var columns = new ColumnReader[reader.FieldCount];
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = reader.GetName(i);
-            columns[i] = provider.ColumnReader(reader, i);
         }
 
-        return new RowReader(new RowSchema(names), columns);
+        return new RowReader(new RowSchema(names), await source.Provider.ColumnReadersAsync(reader, connection, source, cancellationToken));
     }
 
     public Row Read(DbDataReader reader)
@@ -39,7 +37,7 @@ internal sealed class RowReader
         return new Row(_schema, values);
     }
 
-    public static async Task<List<Row>> ReadAllAsync(DbDataReader reader, DatabaseProvider provider, CancellationToken cancellationToken)
+    public static async Task<List<Row>> ReadAllAsync(DbDataReader reader, DbConnection connection, ConnectionSource source, CancellationToken cancellationToken)
     {
         var rows = new List<Row>();
         do
@@ -49,7 +47,7 @@ internal sealed class RowReader
                 continue;
             }
 
-            var rowReader = Create(reader, provider);
+            var rowReader = await CreateAsync(reader, connection, source, cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(rowReader.Read(reader));

@@ -31,6 +31,18 @@ internal abstract class DatabaseProvider
     /// <summary>The conversion for column <paramref name="ordinal"/>, chosen from its declared type.</summary>
     public abstract ColumnReader ColumnReader(DbDataReader reader, int ordinal);
 
+    /// <summary>The conversions for every column of the current result; a provider may consult the catalogue through <paramref name="catalogue"/>.</summary>
+    public virtual ValueTask<ColumnReader[]> ColumnReadersAsync(DbDataReader reader, DbConnection connection, ConnectionSource catalogue, CancellationToken cancellationToken)
+    {
+        var readers = new ColumnReader[reader.FieldCount];
+        for (var i = 0; i < readers.Length; i++)
+        {
+            readers[i] = ColumnReader(reader, i);
+        }
+
+        return ValueTask.FromResult(readers);
+    }
+
     /// <summary>Runs once on the first connection, before anything else.</summary>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

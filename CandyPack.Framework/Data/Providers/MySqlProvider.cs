@@ -42,6 +42,35 @@ internal sealed class MySqlProvider(MySqlConnectionStringBuilder settings) : Dat
     public override ColumnReader ColumnReader(DbDataReader reader, int ordinal) =>
         string.Equals(reader.GetDataTypeName(ordinal), "JSON", StringComparison.OrdinalIgnoreCase) ? ReadJson : ReadValue;
 
+    public override async ValueTask<ColumnReader[]> ColumnReadersAsync(DbDataReader reader, DbConnection connection, ConnectionSource catalogue, CancellationToken cancellationToken)
+    {
+        var readers = await base.ColumnReadersAsync(reader, connection, catalogue, cancellationToken);
+        if (!connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
+        {
+            return readers;
+        }
+
+        // MariaDB reports JSON columns as text: find them by the table they come from, looked up once per table.
+        System.Collections.ObjectModel.ReadOnlyCollection<DbColumn>? columns = null;
+        for (var i = 0; i < readers.Length; i++)
+        {
+            if (reader.GetFieldType(i) != typeof(string) || readers[i] != ReadValue)
+            {
+                continue;
+            }
+
+            columns ??= reader.GetColumnSchema();
+            var column = columns[i];
+            if (column.BaseTableName is { Length: > 0 } table && column.BaseColumnName is { Length: > 0 } name &&
+                (await catalogue.JsonColumnsAsync(column.BaseSchemaName ?? settings.Database, table, cancellationToken)).Contains(name))
+            {
+                readers[i] = ReadJson;
+            }
+        }
+
+        return readers;
+    }
+
     public override async ValueTask ClearPoolAsync()
     {
         await using var connection = new MySqlConnection(_connectionString);

@@ -75,8 +75,9 @@ internal sealed class SqliteProvider : DatabaseProvider
 
     public override ColumnReader ColumnReader(DbDataReader reader, int ordinal)
     {
+        // The driver gives the declared type without its length, so MySQL's tinyint(1) arrives as TINYINT.
         var declared = reader.GetDataTypeName(ordinal).ToUpperInvariant();
-        if (declared.Contains("BOOL", StringComparison.Ordinal) || declared.StartsWith("TINYINT(1)", StringComparison.Ordinal))
+        if (declared.Contains("BOOL", StringComparison.Ordinal) || declared == "TINYINT")
         {
             return ReadBoolean;
         }
