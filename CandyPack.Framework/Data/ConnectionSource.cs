@@ -110,6 +110,8 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
             {
                 try
                 {
+                    // Drivers check the token only when they wait on the network; a consumer that stops must stop the rows at once.
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (!await reader.ReadAsync(cancellationToken))
                     {
                         break;
@@ -153,6 +155,7 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
             {
                 try
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (!await rows.MoveNextAsync())
                     {
                         break;
