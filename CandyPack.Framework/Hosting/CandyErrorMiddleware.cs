@@ -25,8 +25,7 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         {
             // The database layer logged the outage once; the client is told to come back rather than shown a failure.
             logger.LogDebug("{Method} {Path}: 503, {Reason}", context.Request.Method, context.Request.Path, e.Message);
-            context.Response.Headers.RetryAfter = "5";
-            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, development ? $"Service Unavailable: {e.Message}" : "Service Unavailable: the database cannot be reached; try again shortly.");
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, development ? $"Service Unavailable: {e.Message}" : "Service Unavailable: the database cannot be reached; try again shortly.", retryAfter: "5");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -40,7 +39,7 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         }
     }
 
-    private static Task WriteAsync(HttpContext context, int status, string message)
+    private static Task WriteAsync(HttpContext context, int status, string message, string? retryAfter = null)
     {
         if (context.Response.HasStarted)
         {
@@ -51,6 +50,11 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
         return context.Response.WriteAsync(message);
     }
 }
