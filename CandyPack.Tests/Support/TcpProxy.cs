@@ -32,9 +32,16 @@ internal sealed class TcpProxy(int targetPort) : IAsyncDisposable
         _listener?.Stop();
         foreach (var socket in _sockets.Keys)
         {
-            // Reset rather than close politely: the client sees the connection drop mid-conversation.
-            socket.LingerState = new LingerOption(true, 0);
-            socket.Close();
+            try
+            {
+                // Reset rather than close politely: the client sees the connection drop mid-conversation.
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its pump closed it a moment ago.
+            }
         }
 
         _sockets.Clear();
@@ -78,6 +85,7 @@ internal sealed class TcpProxy(int targetPort) : IAsyncDisposable
 
             _ = PumpAsync(client, upstream);
             _ = PumpAsync(upstream, client);
+
         }
     }
 

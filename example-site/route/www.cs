@@ -39,5 +39,6 @@ public sealed class Www : RouteFile
         Route.Post("/api/posts", "api.posts");
         Route.Put("/api/posts/{id}", "api.posts");
         Route.Delete("/api/posts/{id}", "api.posts");
+        Route.Get("/posts/all", candy => candy.Stream(candy.Mysql.Table("posts").Select("id", "title").Order("id").Stream()));
     }
 }
