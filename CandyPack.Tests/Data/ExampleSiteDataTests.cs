@@ -37,7 +37,10 @@ public abstract class ExampleSiteDataTests
             await _server.DisposeAsync();
         }
 
-        Directory.Delete(_folder, recursive: true);
+        if (_folder is not null)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     [Test]
