@@ -35,6 +35,7 @@ public sealed class CandyStream
     private bool _sendEnd;
     private bool _abandoned;
     private bool _activeSinceHeartbeat;
+    private string? _lateError;
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
     {
@@ -182,9 +183,10 @@ public sealed class CandyStream
     internal void Fail(Exception error)
     {
         _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
-        if (Volatile.Read(ref _state) == StateOpen)
+        if (Volatile.Read(ref _state) != StateOpen || !_queue.Writer.TryWrite(StreamMessage.Message(new StreamError(error.Message))))
         {
-            _queue.Writer.TryWrite(StreamMessage.Message(new StreamError(error.Message)));
+            // The producer already closed (or the queue is full): the writer sends this after what is queued.
+            Volatile.Write(ref _lateError, error.Message);
         }
 
         Close();
@@ -325,6 +327,11 @@ public sealed class CandyStream
                 }
             }
             while (await reader.WaitToReadAsync());
+
+            if (Volatile.Read(ref _lateError) is { } lateError && !_abandoned)
+            {
+                _transport.Write(StreamMessage.Message(new StreamError(lateError)));
+            }
 
             if (_sendEnd && !_abandoned)
             {
