@@ -154,22 +154,7 @@ public sealed class Www : RouteFile
                 }
             });
         });
-        Route.Get("/push/counted", candy =>
-        {
-            var stream = candy.Stream();
-            _ = Task.Run(async () =>
-            {
-                for (var i = 0; i < 200; i++)
-                {
-                    while (!stream.Send(i) && stream.IsOpen)
-                    {
-                        await Task.Delay(1);
-                    }
-                }
-
-                stream.Close();
-            });
-        });
+        Route.Get("/generator/two-thousand", candy => candy.Stream(token => Count(2000, token)));
         Route.Get("/idle", candy =>
         {
             var key = candy.Request("key");
