@@ -30,8 +30,12 @@ internal static class CandyApplication
             ContentRootPath = sites[0].Folder,
             EnvironmentName = options.Development ? Environments.Development : Environments.Production,
         });
-        builder.WebHost.UseUrls([.. ListenUrls(options, sites[0])]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        var urls = ListenUrls(options, sites[0]).ToList();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            ListenEndpoints.Configure(kestrel, urls, options.Certificate);
+        });
         builder.Services.AddRouting();
         builder.Services.AddSingleton<SiteRegistry>();
         builder.Services.AddSingleton<CandyEndpointDataSource>();
