@@ -305,6 +305,7 @@ public sealed class CandyStream
     private async Task RunAsync()
     {
         await Task.Yield();
+        long written = 0;
         try
         {
             _transport.Open(_registry.Options.Retry);
@@ -314,17 +315,25 @@ public sealed class CandyStream
                 while (!_abandoned && reader.TryRead(out var message))
                 {
                     WriteSafely(message);
-                    if (_transport.UnflushedBytes >= FlushThreshold && (await _transport.FlushAsync()).IsCompleted)
+                    written++;
+                    if (_transport.UnflushedBytes >= FlushThreshold)
                     {
-                        return;
+                        if ((await FlushAsync(written)).IsCompleted)
+                        {
+                            return;
+                        }
+
+                        written = 0;
                     }
                 }
 
                 Volatile.Write(ref _activeSinceHeartbeat, true);
-                if (_abandoned || (await _transport.FlushAsync()).IsCompleted)
+                if (_abandoned || (await FlushAsync(written)).IsCompleted)
                 {
                     return;
                 }
+
+                written = 0;
             }
             while (await reader.WaitToReadAsync());
 
@@ -336,7 +345,7 @@ public sealed class CandyStream
             if (_sendEnd && !_abandoned)
             {
                 _transport.WriteEnd();
-                await _transport.FlushAsync();
+                await FlushAsync(1);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException or InvalidOperationException && _context.RequestAborted.IsCancellationRequested)
@@ -354,6 +363,17 @@ public sealed class CandyStream
     }
 
     private const int FlushThreshold = 32 * 1024;
+
+    private ValueTask<System.IO.Pipelines.FlushResult> FlushAsync(long messages)
+    {
+        if (messages > 0 && Hosting.CandyMetrics.MessagesSent.Enabled)
+        {
+            Hosting.CandyMetrics.MessagesSent.Add(messages);
+            Hosting.CandyMetrics.BytesSent.Add(_transport.UnflushedBytes);
+        }
+
+        return _transport.FlushAsync();
+    }
 
     private void WriteSafely(in StreamMessage message)
     {
