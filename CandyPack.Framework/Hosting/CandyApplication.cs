@@ -133,7 +133,9 @@ internal static class CandyApplication
 
         if ((options.HttpsPort ?? server.Https.Port) is { } https && !urls.Any(ListenEndpoints.IsHttps))
         {
-            urls.Add(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{https}"));
+            // HTTPS listens where HTTP does: all interfaces in a container, loopback on a workstation.
+            var host = Uri.TryCreate(urls[0].Replace("h2c://", "http://", StringComparison.Ordinal), UriKind.Absolute, out var first) ? first.Host : "127.0.0.1";
+            urls.Add(string.Create(CultureInfo.InvariantCulture, $"https://{host}:{https}"));
         }
 
         return urls;

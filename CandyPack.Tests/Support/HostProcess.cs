@@ -34,7 +34,10 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static HostProcess Start(params string[] arguments)
+    public static HostProcess Start(params string[] arguments) =>
+        StartDll(Path.Combine(AppContext.BaseDirectory, "CandyPack.Host.dll"), arguments);
+
+    public static HostProcess StartDll(string hostDll, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,7 +45,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Repository.Root,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CandyPack.Host.dll"));
+        start.ArgumentList.Add(hostDll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -57,6 +60,13 @@ internal sealed partial class HostProcess : IAsyncDisposable
         Match? match = null;
         await Eventually.TrueAsync(() => (match = Listening().Match(Output)).Success || HasExited, deadline);
         return match is { Success: true } ? new Uri(match.Groups["url"].Value) : null;
+    }
+
+    /// <summary>Sends a POSIX signal, as a container runtime or systemd would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan deadline)
