@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CandyPack.Host;
 
 /// <summary>The command line: <c>[--port N] [--urls URL;URL] [--no-build] SITE [SITE...]</c>.</summary>
-internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, IReadOnlyList<string> Urls, bool NoBuild)
+internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, int? HttpsPort, IReadOnlyList<string> Urls, bool NoBuild)
 {
     public const string Usage =
         """
@@ -11,6 +11,9 @@ internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, IRe
 
           <site-folder>   a site: a folder with a .csproj (built, then served) or a published site (--no-build)
           --port N        listen on http://127.0.0.1:N (default: the first site's server.port, else 1071)
+          --https-port N  also serve HTTPS (HTTP/1.1, HTTP/2, HTTP/3 where QUIC exists) on 127.0.0.1:N;
+                          the certificate comes from server.https in config.json, or in development
+                          a self-signed one is generated once into <site>/.candy/
           --urls U[;U]    listen on these URLs instead, e.g. http://0.0.0.0:8080
           --no-build      load already-built sites (a published folder, or the site's bin/) without building
           --help          show this text
@@ -25,6 +28,7 @@ internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, IRe
         var sites = new List<string>();
         var urls = new List<string>();
         int? port = null;
+        int? httpsPort = null;
         var noBuild = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -32,13 +36,10 @@ internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, IRe
             switch (arg)
             {
                 case "--port":
-                    var text = Value(args, ref i, arg);
-                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed is < 0 or > 65535)
-                    {
-                        throw new ArgumentException($"--port takes a port number from 0 to 65535, not '{text}'.");
-                    }
-
-                    port = parsed;
+                    port = PortValue(args, ref i, arg);
+                    break;
+                case "--https-port":
+                    httpsPort = PortValue(args, ref i, arg);
                     break;
                 case "--urls":
                     urls.AddRange(Value(args, ref i, arg).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -62,7 +63,18 @@ internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, IRe
             throw new ArgumentException("No site folder given.");
         }
 
-        return new HostArguments(sites, port, urls, noBuild);
+        return new HostArguments(sites, port, httpsPort, urls, noBuild);
+    }
+
+    private static int PortValue(IReadOnlyList<string> args, ref int i, string option)
+    {
+        var text = Value(args, ref i, option);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ArgumentException($"{option} takes a port number from 0 to 65535, not '{text}'.");
+        }
+
+        return port;
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i, string option)

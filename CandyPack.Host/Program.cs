@@ -36,6 +36,7 @@ try
     var options = new CandyHostOptions
     {
         Port = arguments.Port,
+        HttpsPort = arguments.HttpsPort,
         Development = !arguments.NoBuild,
         ConfigureBuilder = builder => builder.Services.AddSerilog(),
         ConfigurePipeline = app => app.UseSerilogRequestLogging(),

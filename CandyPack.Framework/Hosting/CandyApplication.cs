@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,17 +26,35 @@ internal static class CandyApplication
             throw new ArgumentException("At least one site is needed.", nameof(sites));
         }
 
+        var server = new ServerOptions();
+        SiteConfiguration.Load(sites[0].Folder).GetSection("server").Bind(server);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = sites[0].Folder,
             EnvironmentName = options.Development ? Environments.Development : Environments.Production,
         });
-        builder.WebHost.UseUrls([.. ListenUrls(options, sites[0])]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        var urls = ListenUrls(options, server).ToList();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxConcurrentConnections = server.MaxConnections > 0 ? server.MaxConnections : null;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = kestrel.Limits.MaxConcurrentConnections;
+            kestrel.Limits.MaxRequestHeadersTotalSize = server.MaxRequestHeaderSize;
+            var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("CandyPack.Host");
+            X509Certificate2? certificate = options.Certificate;
+            ListenEndpoints.Configure(
+                kestrel,
+                urls,
+                () => certificate ??= TlsCertificates.Resolve(server.Https, sites[0].Folder, options.Development, logger),
+                server.Https.Http3,
+                logger);
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(server.ShutdownTimeout));
         builder.Services.AddRouting();
         builder.Services.AddSingleton<SiteRegistry>();
         builder.Services.AddSingleton<CandyEndpointDataSource>();
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
+        builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
         options.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -45,6 +64,12 @@ internal static class CandyApplication
 
         options.ConfigurePipeline?.Invoke(app);
         app.UseMiddleware<CandyErrorMiddleware>(options.Development);
+        if (server.MaxConcurrentRequests > 0)
+        {
+            app.UseMiddleware<ConcurrencyLimitMiddleware>(server.MaxConcurrentRequests);
+        }
+
+        HealthEndpoint.Map(app);
         app.UseRouting();
         app.Use((context, next) =>
         {
@@ -91,21 +116,29 @@ internal static class CandyApplication
         return app;
     }
 
-    internal static IEnumerable<string> ListenUrls(CandyHostOptions options, SiteDefinition firstSite)
+    internal static IEnumerable<string> ListenUrls(CandyHostOptions options, ServerOptions server)
     {
-        if (options.Urls.Count > 0)
+        var urls = new List<string>(options.Urls);
+        if (urls.Count == 0)
         {
-            return options.Urls;
+            if (options.Port is null && !string.IsNullOrWhiteSpace(server.Urls))
+            {
+                urls.AddRange(server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
+            else
+            {
+                urls.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port ?? server.Port}"));
+            }
         }
 
-        var server = new ServerOptions();
-        SiteConfiguration.Load(firstSite.Folder).GetSection("server").Bind(server);
-        if (options.Port is null && !string.IsNullOrWhiteSpace(server.Urls))
+        if ((options.HttpsPort ?? server.Https.Port) is { } https && !urls.Any(ListenEndpoints.IsHttps))
         {
-            return server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // HTTPS listens where HTTP does: all interfaces in a container, loopback on a workstation.
+            var host = Uri.TryCreate(urls[0].Replace("h2c://", "http://", StringComparison.Ordinal), UriKind.Absolute, out var first) ? first.Host : "127.0.0.1";
+            urls.Add(string.Create(CultureInfo.InvariantCulture, $"https://{host}:{https}"));
         }
 
-        return [string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port ?? server.Port}")];
+        return urls;
     }
 
     private static RequestDelegate BuildStaticFiles(IApplicationBuilder app, SiteRuntime site)

@@ -19,6 +19,11 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         catch (BadHttpRequestException e)
         {
             logger.LogInformation("{Method} {Path} rejected with {Status}: {Reason}", context.Request.Method, context.Request.Path, e.StatusCode, e.Message);
+            if (e.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+
             await WriteAsync(context, e.StatusCode, e.Message);
         }
         catch (Data.DatabaseUnavailableException e)
@@ -47,7 +52,9 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
             return Task.CompletedTask;
         }
 
+        var retryAfter = context.Response.Headers.RetryAfter;
         context.Response.Clear();
+        context.Response.Headers.RetryAfter = retryAfter;
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         if (retryAfter is not null)

@@ -11,6 +11,12 @@ internal sealed class CandyHostOptions
     /// <summary>A port that replaces the configured one, from <c>--port</c>.</summary>
     public int? Port { get; set; }
 
+    /// <summary>An HTTPS port that turns HTTPS on, from <c>--https-port</c>.</summary>
+    public int? HttpsPort { get; set; }
+
+    /// <summary>The certificate for <c>https://</c> listen URLs.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
     /// <summary>Development mode: error responses include the exception message.</summary>
     public bool Development { get; set; }
 

@@ -24,6 +24,8 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         var candy = new Candy(context, site, route);
         AsyncServiceScope? scope = null;
         var abandoned = false;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        site.RequestStarted();
         try
         {
             if (RequestBody.HasReadableBody(context.Request))
@@ -84,6 +86,14 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         }
         finally
         {
+            site.RequestEnded();
+            if (CandyMetrics.Requests.Enabled || CandyMetrics.RequestDuration.Enabled)
+            {
+                var tag = new KeyValuePair<string, object?>("http.route", route.Pattern);
+                CandyMetrics.Requests.Add(1, tag);
+                CandyMetrics.RequestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
+            }
+
             if (!abandoned)
             {
                 candy.Finish();

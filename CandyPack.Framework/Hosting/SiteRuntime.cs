@@ -55,6 +55,18 @@ internal sealed class SiteRuntime : IAsyncDisposable
         return Task.CompletedTask;
     };
 
+    /// <summary>Readiness checks for <c>/_candy/health</c>: each returns null when ready, else the reason (such as a database that does not answer).</summary>
+    public IList<Func<CancellationToken, Task<string?>>> ReadinessChecks { get; } = [];
+
+    /// <summary>Routed requests of this site in flight, streams included; a retired site is unloaded when it reaches zero.</summary>
+    public int ActiveRequests => Volatile.Read(ref _activeRequests);
+
+    private int _activeRequests;
+
+    internal void RequestStarted() => Interlocked.Increment(ref _activeRequests);
+
+    internal void RequestEnded() => Interlocked.Decrement(ref _activeRequests);
+
     /// <summary>Resources released with the site, such as its static file provider.</summary>
     public IList<IDisposable> Disposables { get; } = [];
 

@@ -35,6 +35,7 @@ public sealed class CandyStream
     private bool _sendEnd;
     private bool _abandoned;
     private bool _activeSinceHeartbeat;
+    private string? _lateError;
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
     {
@@ -182,9 +183,10 @@ public sealed class CandyStream
     internal void Fail(Exception error)
     {
         _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
-        if (Volatile.Read(ref _state) == StateOpen)
+        if (Volatile.Read(ref _state) != StateOpen || !_queue.Writer.TryWrite(StreamMessage.Message(new StreamError(error.Message))))
         {
-            _queue.Writer.TryWrite(StreamMessage.Message(new StreamError(error.Message)));
+            // The producer already closed (or the queue is full): the writer sends this after what is queued.
+            Volatile.Write(ref _lateError, error.Message);
         }
 
         Close();
@@ -303,6 +305,7 @@ public sealed class CandyStream
     private async Task RunAsync()
     {
         await Task.Yield();
+        long written = 0;
         try
         {
             _transport.Open(_registry.Options.Retry);
@@ -312,24 +315,37 @@ public sealed class CandyStream
                 while (!_abandoned && reader.TryRead(out var message))
                 {
                     WriteSafely(message);
-                    if (_transport.UnflushedBytes >= FlushThreshold && (await _transport.FlushAsync()).IsCompleted)
+                    written++;
+                    if (_transport.UnflushedBytes >= FlushThreshold)
                     {
-                        return;
+                        if ((await FlushAsync(written)).IsCompleted)
+                        {
+                            return;
+                        }
+
+                        written = 0;
                     }
                 }
 
                 Volatile.Write(ref _activeSinceHeartbeat, true);
-                if (_abandoned || (await _transport.FlushAsync()).IsCompleted)
+                if (_abandoned || (await FlushAsync(written)).IsCompleted)
                 {
                     return;
                 }
+
+                written = 0;
             }
             while (await reader.WaitToReadAsync());
+
+            if (Volatile.Read(ref _lateError) is { } lateError && !_abandoned)
+            {
+                _transport.Write(StreamMessage.Message(new StreamError(lateError)));
+            }
 
             if (_sendEnd && !_abandoned)
             {
                 _transport.WriteEnd();
-                await _transport.FlushAsync();
+                await FlushAsync(1);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException or InvalidOperationException && _context.RequestAborted.IsCancellationRequested)
@@ -347,6 +363,17 @@ public sealed class CandyStream
     }
 
     private const int FlushThreshold = 32 * 1024;
+
+    private ValueTask<System.IO.Pipelines.FlushResult> FlushAsync(long messages)
+    {
+        if (messages > 0 && Hosting.CandyMetrics.MessagesSent.Enabled)
+        {
+            Hosting.CandyMetrics.MessagesSent.Add(messages);
+            Hosting.CandyMetrics.BytesSent.Add(_transport.UnflushedBytes);
+        }
+
+        return _transport.FlushAsync();
+    }
 
     private void WriteSafely(in StreamMessage message)
     {

@@ -52,6 +52,7 @@ internal sealed class StreamRegistry : IDisposable
         }
 
         _open[stream] = 0;
+        Hosting.CandyMetrics.OpenStreams.Add(1);
         return true;
     }
 
@@ -60,10 +61,15 @@ internal sealed class StreamRegistry : IDisposable
         if (_open.TryRemove(stream, out _))
         {
             Interlocked.Decrement(ref _count);
+            Hosting.CandyMetrics.OpenStreams.Add(-1);
         }
     }
 
-    public void CountSlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+    public void CountSlowConsumer()
+    {
+        Interlocked.Increment(ref _slowConsumers);
+        Hosting.CandyMetrics.SlowConsumers.Add(1);
+    }
 
     /// <summary>Ends every open stream (their close handlers run) so the server can stop without waiting them out.</summary>
     public void ShutdownAll()

@@ -11,17 +11,21 @@ namespace CandyPack.Tests.Support;
 /// <summary>A real Kestrel serving real sites on a free loopback port, for the length of a fixture.</summary>
 internal sealed class CandyServer : IAsyncDisposable
 {
-    private CandyServer(WebApplication app, Uri address, LogCollector logs)
+    private CandyServer(WebApplication app, IReadOnlyList<Uri> addresses, LogCollector logs)
     {
         App = app;
-        Address = address;
+        Addresses = addresses;
+        Address = addresses[0];
         Logs = logs;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public WebApplication App { get; }
 
     public Uri Address { get; }
+
+    /// <summary>Every bound endpoint, in the order the URLs were given.</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
 
     public HttpClient Client { get; }
 
@@ -47,8 +51,8 @@ internal sealed class CandyServer : IAsyncDisposable
         configure?.Invoke(options);
         var app = CandyApplication.Build(options, sites);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CandyServer(app, new Uri(address), logs);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        return new CandyServer(app, addresses, logs);
     }
 
     /// <summary>The example site, served from its folder with the assembly this test project references.</summary>

@@ -1,0 +1,40 @@
+using CandyPack.Tests.Support;
+
+namespace CandyPack.Tests.Hosting;
+
+/// <summary>Two sites on one host: the Host header picks the site and the subdomain picks the route file.</summary>
+[TestFixture]
+public sealed class DispatchTests
+{
+    private CandyServer _server = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _server = await CandyServer.StartAsync(
+        TestSite.Create("Alpha", """{ "domains": ["alpha.test"] }"""),
+        TestSite.Create("Beta", """{ "domains": ["beta.test", "beta.example"] }"""));
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _server.DisposeAsync();
+
+    [TestCase("alpha.test", "alpha")]
+    [TestCase("www.alpha.test", "alpha")]
+    [TestCase("api.alpha.test", "alpha api")]
+    [TestCase("beta.test", "beta")]
+    [TestCase("beta.example:8080", "beta")]
+    [TestCase("unknown.example", "alpha")]
+    [TestCase("127.0.0.1", "alpha")]
+    public async Task HostHeader_SelectsSiteAndSubdomain(string host, string expected)
+    {
+        using var response = await _server.GetAsync("/whoami", host);
+
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task RouteOfAnotherSite_IsNotServed()
+    {
+        using var response = await _server.GetAsync("/only-alpha", "beta.test");
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using CandyPack.Tests.Support;
+
+namespace CandyPack.Tests.Hosting;
+
+/// <summary>Limits from config answer with the documented status codes.</summary>
+[TestFixture]
+public sealed class LimitsTests
+{
+    [Test]
+    public async Task HeadersOverTheLimit_Are431()
+    {
+        await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "server": { "maxRequestHeaderSize": 2048 } }"""));
+        using var request = server.Request(HttpMethod.Get, "/string");
+        request.Headers.Add("X-Big", new string('a', 4096));
+
+        using var response = await server.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestHeaderFieldsTooLarge));
+    }
+
+    [Test]
+    public async Task StreamsOverMaxStreams_Get503WithRetryAfter()
+    {
+        await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "stream": { "maxStreams": 2 } }"""));
+        var key = Probe.NewKey();
+        using var first = await RawHttp.OpenAsync(server.Address, $"/idle?key={key}");
+        using var second = await RawHttp.OpenAsync(server.Address, $"/idle?key={key}");
+        var site = ((CandyPack.Hosting.SiteRegistry)server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry))!).Sites[0];
+        Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == 2), Is.True);
+
+        using var third = await server.GetAsync("/idle");
+
+        Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(third.Headers.RetryAfter, Is.Not.Null);
+        Assert.That(await third.Content.ReadAsStringAsync(), Does.Contain("stream.maxStreams"));
+    }
+
+    [Test]
+    public async Task RequestsOverMaxConcurrentRequests_Get503WithRetryAfter()
+    {
+        await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "server": { "maxConcurrentRequests": 1 } }"""));
+        using var open = await RawHttp.OpenAsync(server.Address, $"/idle?key={Probe.NewKey()}");
+        var site = ((CandyPack.Hosting.SiteRegistry)server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry))!).Sites[0];
+        Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == 1), Is.True);
+
+        using var refused = await server.GetAsync("/string");
+
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(refused.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("server.maxConcurrentRequests"));
+
+        open.Shutdown(SocketShutdown.Both);
+    }
+}

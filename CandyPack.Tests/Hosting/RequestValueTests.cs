@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CandyPack.Tests.Support;
+
+namespace CandyPack.Tests.Hosting;
+
+/// <summary>Request values by key from the query, a form or a JSON body; headers, cookies and the client IP.</summary>
+[TestFixture]
+public sealed class RequestValueTests
+{
+    private CandyServer _server = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _server = await CandyServer.StartAsync(TestSite.Create("Good"));
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _server.DisposeAsync();
+
+    [Test]
+    public async Task Query_Header_Cookie_And_Ip_AreReadable()
+    {
+        using var request = _server.Request(HttpMethod.Get, "/values?q=candy");
+        request.Headers.Add("X-Test", "yes");
+        request.Headers.Add("Cookie", "flavour=mint");
+        using var response = await _server.Client.SendAsync(request);
+        var values = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(values.GetProperty("q").GetString(), Is.EqualTo("candy"));
+        Assert.That(values.GetProperty("header").GetString(), Is.EqualTo("yes"));
+        Assert.That(values.GetProperty("cookie").GetString(), Is.EqualTo("mint"));
+        Assert.That(values.GetProperty("ip").GetString(), Is.EqualTo("127.0.0.1"));
+    }
+
+    [Test]
+    public async Task FormBody_ValuesAreReadable()
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Ada", ["count"] = "3" });
+        using var response = await _server.Client.PostAsync("/values", form);
+        var values = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(values.GetProperty("name").GetString(), Is.EqualTo("Ada"));
+        Assert.That(values.GetProperty("count").GetString(), Is.EqualTo("3"));
+        Assert.That(values.GetProperty("missing").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
+    public async Task JsonBody_TopLevelValuesAreReadable()
+    {
+        using var response = await _server.Client.PostAsJsonAsync("/values", new { name = "Grace", count = 5 });
+        var values = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(values.GetProperty("name").GetString(), Is.EqualTo("Grace"));
+        Assert.That(values.GetProperty("count").GetString(), Is.EqualTo("5"));
+    }
+
+    [Test]
+    public async Task JsonBody_DeserialisesToAType()
+    {
+        using var response = await _server.Client.PostAsJsonAsync("/json", new { item = "toffee", quantity = 2 });
+        var order = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(order.GetProperty("item").GetString(), Is.EqualTo("toffee"));
+        Assert.That(order.GetProperty("quantity").GetInt32(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task MalformedJson_Is400_SayingWhy()
+    {
+        using var content = new StringContent("{\"name\": ", Encoding.UTF8, "application/json");
+        using var response = await _server.Client.PostAsync("/values", content);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("Request body is not valid JSON"));
+    }
+}
