@@ -30,7 +30,12 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         {
             // The database layer logged the outage once; the client is told to come back rather than shown a failure.
             logger.LogDebug("{Method} {Path}: 503, {Reason}", context.Request.Method, context.Request.Path, e.Message);
-            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, development ? $"Service Unavailable: {e.Message}" : "Service Unavailable: the database cannot be reached; try again shortly.", retryAfter: "5");
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, development ? $"Service Unavailable: {e.Message}" : "Service Unavailable: the database cannot be reached; try again shortly.");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -44,7 +49,7 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         }
     }
 
-    private static Task WriteAsync(HttpContext context, int status, string message, string? retryAfter = null)
+    private static Task WriteAsync(HttpContext context, int status, string message)
     {
         if (context.Response.HasStarted)
         {
@@ -57,11 +62,6 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         context.Response.Headers.RetryAfter = retryAfter;
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        if (retryAfter is not null)
-        {
-            context.Response.Headers.RetryAfter = retryAfter;
-        }
-
         return context.Response.WriteAsync(message);
     }
 }
