@@ -17,12 +17,8 @@ public sealed class MariaDbConnectionTests
     [Test]
     public async Task KillConnection_MidQuery_IsUnavailable_LoggedOnce_AndTheNextQueryRecovers()
     {
-        var logs = new LogCollector();
-        var folder = TestDatabases.TempFolder();
-        await using var opened = TestDatabases.Open(TestDatabases.MariaDbConfiguration(), folder, logs);
-        var db = opened.Database;
-        await using var admin = TestDatabases.MariaDbConnection();
-        await admin.OpenAsync();
+        await using var fault = await FaultSetup.OpenAsync();
+        var (db, admin, logs) = (fault.Database, fault.Admin, fault.Logs);
 
         var sleeping = db.Run(Sleep);
         var id = await WaitForQueryAsync(admin, Sleep);
@@ -35,18 +31,13 @@ public sealed class MariaDbConnectionTests
         Assert.That(after.Rows[0].Get<int>("one"), Is.EqualTo(1));
         Assert.That(logs.Entries.Count(e => e.Level == LogLevel.Error && e.Message.Contains("unavailable", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(logs.Contains(LogLevel.Information, "available again"), Is.True);
-        Directory.Delete(folder, recursive: true);
     }
 
     [Test]
     public async Task KillIdlePooledConnections_TheNextQueryStillRuns()
     {
-        var logs = new LogCollector();
-        var folder = TestDatabases.TempFolder();
-        await using var opened = TestDatabases.Open(TestDatabases.MariaDbConfiguration(), folder, logs);
-        var db = opened.Database;
-        await using var admin = TestDatabases.MariaDbConnection();
-        await admin.OpenAsync();
+        await using var fault = await FaultSetup.OpenAsync();
+        var (db, admin) = (fault.Database, fault.Admin);
         await db.Run("SELECT 1 AS warm");
 
         var killed = 0;
@@ -144,5 +135,42 @@ public sealed class MariaDbConnectionTests
     {
         await using var command = new MySqlCommand(sql, admin);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The test MariaDB as a site gets it, and a second connection outside the framework to cause faults with.</summary>
+    private sealed class FaultSetup : IAsyncDisposable
+    {
+        private readonly string _folder;
+        private readonly TestDatabases.Opened _opened;
+
+        private FaultSetup(string folder, TestDatabases.Opened opened, MySqlConnection admin, LogCollector logs)
+        {
+            _folder = folder;
+            _opened = opened;
+            Admin = admin;
+            Logs = logs;
+        }
+
+        public SqlDatabase Database => _opened.Database;
+
+        public MySqlConnection Admin { get; }
+
+        public LogCollector Logs { get; }
+
+        public static async Task<FaultSetup> OpenAsync()
+        {
+            var logs = new LogCollector();
+            var folder = TestDatabases.TempFolder();
+            var admin = TestDatabases.MariaDbConnection();
+            await admin.OpenAsync();
+            return new FaultSetup(folder, TestDatabases.Open(TestDatabases.MariaDbConfiguration(), folder, logs), admin, logs);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Admin.DisposeAsync();
+            await _opened.DisposeAsync();
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 }

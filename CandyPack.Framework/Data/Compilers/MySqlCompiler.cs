@@ -3,10 +3,11 @@ namespace CandyPack.Data.Compilers;
 /// <summary>MySQL and MariaDB: backtick quoting, <c>INSERT IGNORE</c>, <c>REPLACE</c>, information_schema.</summary>
 internal sealed class MySqlCompiler : SqlCompiler
 {
-    /// <summary>MySQL has no OFFSET without LIMIT; its manual gives the largest row count as "no limit".</summary>
-    private const string NoLimit = "18446744073709551615";
 
     public static MySqlCompiler Instance { get; } = new();
+
+    /// <summary>MySQL has no OFFSET without LIMIT; its manual gives the largest row count as "no limit".</summary>
+    protected override string NoLimit => "18446744073709551615";
 
     public override string CountTables => "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()";
 
@@ -24,24 +25,6 @@ internal sealed class MySqlCompiler : SqlCompiler
         "ON k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME AND k.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)') " +
         "WHERE c.TABLE_SCHEMA = @p0 AND c.TABLE_NAME = @p1 AND c.DATA_TYPE = 'longtext'",
         [schema, table]);
-
-    protected override void WriteLimit(SqlWriter sql, long? limit, long? offset)
-    {
-        sql.Append("LIMIT ");
-        if (limit is { } count)
-        {
-            sql.Value(count);
-        }
-        else
-        {
-            sql.Append(NoLimit);
-        }
-
-        if (offset is { } skip)
-        {
-            sql.Append(" OFFSET ").Value(skip);
-        }
-    }
 
     protected override string InsertVerb(InsertMode mode) => mode switch
     {

@@ -23,8 +23,8 @@ internal abstract class SqlCompiler
     /// </summary>
     protected virtual string Quote(string name) => "`" + name + "`";
 
-    /// <summary>Writes LIMIT/OFFSET; at least one of them is set.</summary>
-    protected abstract void WriteLimit(SqlWriter sql, long? limit, long? offset);
+    /// <summary>What the dialect writes after LIMIT to mean "no limit", for an OFFSET on its own.</summary>
+    protected abstract string NoLimit { get; }
 
     /// <summary>The statement's opening words for <paramref name="mode"/>, such as <c>INSERT INTO</c>.</summary>
     protected abstract string InsertVerb(InsertMode mode);
@@ -159,8 +159,20 @@ internal abstract class SqlCompiler
 
         if (limit is not null || query.Offset is not null)
         {
-            sql.Append(" ");
-            WriteLimit(sql, limit, query.Offset);
+            sql.Append(" LIMIT ");
+            if (limit is { } count)
+            {
+                sql.Value(count);
+            }
+            else
+            {
+                sql.Append(NoLimit);
+            }
+
+            if (query.Offset is { } skip)
+            {
+                sql.Append(" OFFSET ").Value(skip);
+            }
         }
     }
 

@@ -8,29 +8,14 @@ internal sealed class SqliteCompiler : SqlCompiler
 {
     public static SqliteCompiler Instance { get; } = new();
 
+    /// <summary>SQLite reads a negative LIMIT as "no limit".</summary>
+    protected override string NoLimit => "-1";
+
     public override string CountTables => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
     public override CompiledSql PrimaryKey(Identifier table) => new(
         "SELECT name FROM pragma_table_info(@p0, @p1) WHERE pk > 0 ORDER BY pk",
         [table.Name, table.Parts.Length > 1 ? table.Parts[0] : "main"]);
-
-    protected override void WriteLimit(SqlWriter sql, long? limit, long? offset)
-    {
-        sql.Append("LIMIT ");
-        if (limit is { } count)
-        {
-            sql.Value(count);
-        }
-        else
-        {
-            sql.Append("-1");
-        }
-
-        if (offset is { } skip)
-        {
-            sql.Append(" OFFSET ").Value(skip);
-        }
-    }
 
     protected override string InsertVerb(InsertMode mode) => mode switch
     {
