@@ -9,7 +9,7 @@ namespace CandyPack.Benchmarks.Data;
 /// <c>data</c>: the query builder against hand-written Dapper for the same query (median time per query and their
 /// ratio, measured in one run, interleaved), then a row stream of a large table with the managed heap sampled as it
 /// goes. Runs on the embedded SQLite file, and on MariaDB when the CANDY_TEST_MYSQL_* settings are present
-/// (scripts/services/mariadb.sh writes them). Options: <c>--rows=1000000</c> rows to stream, <c>--rounds=21</c>
+/// (scripts/services/mariadb.sh writes them). Options: <c>--rows=1000000</c> rows to stream, <c>--rounds=61</c>
 /// measuring rounds, <c>--database=all|sqlite|mariadb</c>.
 /// </summary>
 public static class DataBenchmark
@@ -22,7 +22,7 @@ public static class DataBenchmark
     {
         ArgumentNullException.ThrowIfNull(args);
         var rows = Option(args, "rows", 1_000_000);
-        var rounds = Option(args, "rounds", 21);
+        var rounds = Option(args, "rounds", 61);
         var which = OptionText(args, "database", "all");
         var folder = Path.Combine(Path.GetTempPath(), "candy-bench-data-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
@@ -31,14 +31,14 @@ public static class DataBenchmark
         {
             if (which is "all" or "sqlite")
             {
-                met &= await RunOnAsync("sqlite (embedded)", new ConfigurationBuilder().Build(), folder, rows, rounds, iterations: 2_000);
+                met &= await RunOnAsync("sqlite (embedded)", new ConfigurationBuilder().Build(), folder, rows, rounds, iterations: 500);
             }
 
             if (which is "all" or "mariadb")
             {
                 if (MariaDbConfiguration() is { } mariadb)
                 {
-                    met &= await RunOnAsync("mariadb", mariadb, folder, rows, rounds, iterations: 400);
+                    met &= await RunOnAsync("mariadb", mariadb, folder, rows, rounds, iterations: 100);
                 }
                 else
                 {

@@ -3,18 +3,18 @@ namespace CandyPack.Data;
 /// <summary>Runs a database call under the builder's own token (the request's) and the caller's, whichever cancels first.</summary>
 internal static class Tokens
 {
-    public static async Task<T> Use<T>(Func<CancellationToken, Task<T>> call, CancellationToken own, CancellationToken given)
+    public static Task<T> Use<T>(Func<CancellationToken, Task<T>> call, CancellationToken own, CancellationToken given)
     {
         if (!given.CanBeCanceled || given == own)
         {
-            return await call(own);
+            return call(own);
         }
 
-        if (!own.CanBeCanceled)
-        {
-            return await call(given);
-        }
+        return own.CanBeCanceled ? LinkedAsync(call, own, given) : call(given);
+    }
 
+    private static async Task<T> LinkedAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken own, CancellationToken given)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(own, given);
         return await call(linked.Token);
     }
