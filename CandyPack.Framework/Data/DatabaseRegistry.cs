@@ -53,21 +53,22 @@ internal sealed class DatabaseRegistry : IAsyncDisposable
             return new DatabaseRegistry(sources, sources[DefaultName]);
         }
 
-        foreach (var child in children)
-        {
-            sources[child.Key] = new ConnectionSource(child.Key, MySql(child, $"{Section}.{child.Key}"), null, logger);
-        }
-
-        if (sources.Count == 0)
+        if (children.Count == 0)
         {
             throw new CandyStartupException($"config.json: \"{Section}\" is empty. Give host, port, user, password and database, or named connections of those keys, or leave it out for the embedded SQLite database.");
         }
 
         // The connection named "default" is the default; otherwise the first by name. It alone gets schema.sql.
-        var name = sources.ContainsKey(DefaultName) ? DefaultName : sources.Keys.Order(StringComparer.OrdinalIgnoreCase).First();
-        var first = sources[name];
-        sources[name] = new ConnectionSource(first.Name, first.Provider, schema, logger);
-        return new DatabaseRegistry(sources, sources[name]);
+        var defaultName = children.Exists(c => c.Key.Equals(DefaultName, StringComparison.OrdinalIgnoreCase))
+            ? DefaultName
+            : children.Select(c => c.Key).Order(StringComparer.OrdinalIgnoreCase).First();
+        foreach (var child in children)
+        {
+            var isDefault = child.Key.Equals(defaultName, StringComparison.OrdinalIgnoreCase);
+            sources[child.Key] = new ConnectionSource(child.Key, MySql(child, $"{Section}.{child.Key}"), isDefault ? schema : null, logger);
+        }
+
+        return new DatabaseRegistry(sources, sources[defaultName]);
     }
 
     /// <summary>The connection called <paramref name="name"/> in config.json.</summary>

@@ -61,11 +61,9 @@ public sealed partial class Query
     /// <summary>Deletes the matched rows.</summary>
     /// <returns>The number of rows deleted.</returns>
     /// <exception cref="ArgumentException">There is no Where (and no <see cref="AllRows"/>).</exception>
-    public Task<int> Delete(CancellationToken cancellationToken = default)
-    {
-        return Run(async (source, token) =>
+    public Task<int> Delete(CancellationToken cancellationToken = default) =>
+        Run(async (source, token) =>
             (await source.ExecuteAsync(await CompileAsync(source, c => c.Delete, token), insert: false, token)).Affected, cancellationToken);
-    }
 
     /// <summary>
     /// The rows one at a time as they are read, without buffering: a million rows stream in constant memory.

@@ -32,9 +32,14 @@ internal static class SqlOperators
             throw new ArgumentNullException(paramName, $"The operator is missing; use one of {Accepted}.");
         }
 
+        if (Spellings.TryGetValue(op, out var parsed))
+        {
+            return parsed;
+        }
+
         // "NOT  LIKE" and " in " read the same; anything else is not an operator.
         var normalized = string.Join(' ', op.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (!Spellings.TryGetValue(normalized, out var parsed))
+        if (!Spellings.TryGetValue(normalized, out parsed))
         {
             throw new ArgumentException($"Unknown operator {Identifier.Describe(op)}; use one of {Accepted}.", paramName);
         }

@@ -112,9 +112,11 @@ internal static class SiteLoader
     private static void AddDatabase(ServiceCollection services, Data.DatabaseRegistry databases)
     {
         services.AddSingleton(_ => databases);
-        services.AddSingleton(provider => provider.GetRequiredService<Data.DatabaseRegistry>() is var registry
-            ? new Data.SqlDatabase(registry, registry.Default, CancellationToken.None)
-            : null!);
+        services.AddSingleton(provider =>
+        {
+            var registry = provider.GetRequiredService<Data.DatabaseRegistry>();
+            return new Data.SqlDatabase(registry, registry.Default, CancellationToken.None);
+        });
     }
 
     /// <summary>Host singletons a site's own services may depend on.</summary>

@@ -31,8 +31,25 @@ server_up() {
   mariadb-admin --no-defaults --protocol=socket --socket="$socket" --user=root --connect-timeout=2 ping >/dev/null 2>&1
 }
 
+# A MariaDB that this script started for another checkout may already serve the port with the same account.
+reusable() {
+  mariadb --no-defaults --protocol=tcp --host=127.0.0.1 --port="$port" --user="$user" --password="$password" \
+    --connect-timeout=2 --execute="SELECT 1" "$database" >/dev/null 2>&1
+}
+
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+reused=false
 if server_up; then
   echo "mariadb.sh: MariaDB already running on $socket"
+elif reusable; then
+  echo "mariadb.sh: reusing the MariaDB already serving 127.0.0.1:$port"
+  reused=true
+elif port_taken; then
+  echo "mariadb.sh: 127.0.0.1:$port is taken by something that is not a test MariaDB; set CANDY_TEST_MYSQL_PORT to a free port." >&2
+  exit 1
 else
   mkdir -p "$root"
   if [ ! -d "$data/mysql" ]; then
@@ -70,7 +87,7 @@ else
   echo "mariadb.sh: MariaDB is up (pid $server_pid)"
 fi
 
-"${client[@]}" <<SQL
+[ "$reused" = true ] || "${client[@]}" <<SQL
 CREATE DATABASE IF NOT EXISTS \`$database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS \`${database}_other\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$password';

@@ -54,7 +54,7 @@ internal sealed class MySqlProvider(MySqlConnectionStringBuilder settings) : Dat
         System.Collections.ObjectModel.ReadOnlyCollection<DbColumn>? columns = null;
         for (var i = 0; i < readers.Length; i++)
         {
-            if (reader.GetFieldType(i) != typeof(string) || readers[i] != ReadValue)
+            if (reader.GetFieldType(i) != typeof(string) || string.Equals(reader.GetDataTypeName(i), "JSON", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
