@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using CandyPack.Data.Clauses;
 using CandyPack.Data.Compilers;
 
 namespace CandyPack.Data;
@@ -7,30 +8,61 @@ namespace CandyPack.Data;
 /// <summary>The terminals: each compiles the query for the database's dialect and runs it, asynchronously.</summary>
 public sealed partial class Query
 {
+    private static readonly Func<SqlCompiler, QueryState, string?, CompiledSql> SelectAll = static (c, q, key) => c.Select(q, key);
+    private static readonly Func<SqlCompiler, QueryState, string?, CompiledSql> SelectOne = static (c, q, key) => c.SelectFirst(q, key);
+    private static readonly Func<SqlCompiler, QueryState, string?, CompiledSql> CountAll = static (c, q, key) => c.Count(q, key);
+    private static readonly Func<SqlCompiler, QueryState, string?, CompiledSql> DeleteAll = static (c, q, key) => c.Delete(q, key);
+
     /// <summary>The rows, each a <see cref="Row"/> that serialises to a JSON object.</summary>
-    public async Task<IReadOnlyList<Row>> Get(CancellationToken cancellationToken = default) =>
-        await Run(async (source, token) => await source.RowsAsync(await CompileAsync(source, c => c.Select, token), token), cancellationToken);
+    public async Task<IReadOnlyList<Row>> Get(CancellationToken cancellationToken = default)
+    {
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return await Source.RowsAsync(await CompileAsync(SelectAll, token), token);
+        }
+    }
 
     /// <summary>The rows mapped to <typeparamref name="T"/> by column name (Dapper).</summary>
-    public async Task<IReadOnlyList<T>> Get<T>(CancellationToken cancellationToken = default) =>
-        await Run(async (source, token) => await source.QueryAsync<T>(await CompileAsync(source, c => c.Select, token), token), cancellationToken);
+    public async Task<IReadOnlyList<T>> Get<T>(CancellationToken cancellationToken = default)
+    {
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return await Source.QueryAsync<T>(await CompileAsync(SelectAll, token), token);
+        }
+    }
 
     /// <summary>The first row, or <see langword="null"/> when there is none.</summary>
-    public Task<Row?> First(CancellationToken cancellationToken = default) =>
-        Run(async (source, token) =>
+    public async Task<Row?> First(CancellationToken cancellationToken = default)
+    {
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
         {
-            var rows = await source.RowsAsync(await CompileAsync(source, c => c.SelectFirst, token), token);
+            var rows = await Source.RowsAsync(await CompileAsync(SelectOne, token), token);
             return rows.Count > 0 ? rows[0] : null;
-        }, cancellationToken);
+        }
+    }
 
     /// <summary>The first row mapped to <typeparamref name="T"/>, or <see langword="default"/> (<see langword="null"/>) when there is none.</summary>
-    public Task<T?> First<T>(CancellationToken cancellationToken = default) =>
-        Run(async (source, token) => await source.FirstAsync<T>(await CompileAsync(source, c => c.SelectFirst, token), token), cancellationToken);
+    public async Task<T?> First<T>(CancellationToken cancellationToken = default)
+    {
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return await Source.FirstAsync<T>(await CompileAsync(SelectOne, token), token);
+        }
+    }
 
     /// <summary>How many rows the query matches, counted by the database with <c>COUNT(*)</c>, not by fetching them.</summary>
-    public Task<long> Rows(CancellationToken cancellationToken = default) =>
-        Run(async (source, token) =>
-            Convert.ToInt64(await source.ScalarAsync(await CompileAsync(source, c => c.Count, token), token), CultureInfo.InvariantCulture), cancellationToken);
+    public async Task<long> Rows(CancellationToken cancellationToken = default)
+    {
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return Convert.ToInt64(await Source.ScalarAsync(await CompileAsync(CountAll, token), token), CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <summary>Inserts one row: an object's public properties or a dictionary's entries, column → value.</summary>
     /// <returns>The generated id and the rows affected.</returns>
@@ -49,8 +81,7 @@ public sealed partial class Query
     public Task<int> Set(object values, CancellationToken cancellationToken = default)
     {
         var columns = ObjectColumns.Read(values, nameof(values));
-        return Run(async (source, token) =>
-            (await source.ExecuteAsync(await CompileAsync(source, c => (q, key) => c.Update(q, columns, key), token), insert: false, token)).Affected, cancellationToken);
+        return ExecuteAsync((c, q, key) => c.Update(q, columns, key), cancellationToken);
     }
 
     /// <summary>Updates one column of the matched rows.</summary>
@@ -61,9 +92,7 @@ public sealed partial class Query
     /// <summary>Deletes the matched rows.</summary>
     /// <returns>The number of rows deleted.</returns>
     /// <exception cref="ArgumentException">There is no Where (and no <see cref="AllRows"/>).</exception>
-    public Task<int> Delete(CancellationToken cancellationToken = default) =>
-        Run(async (source, token) =>
-            (await source.ExecuteAsync(await CompileAsync(source, c => c.Delete, token), insert: false, token)).Affected, cancellationToken);
+    public Task<int> Delete(CancellationToken cancellationToken = default) => ExecuteAsync(DeleteAll, cancellationToken);
 
     /// <summary>
     /// The rows one at a time as they are read, without buffering: a million rows stream in constant memory.
@@ -74,7 +103,7 @@ public sealed partial class Query
         var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
         using (linked)
         {
-            await foreach (var row in Source.StreamAsync(t => CompileAsync(Source, c => c.Select, t), token))
+            await foreach (var row in Source.StreamAsync(t => CompileAsync(SelectAll, t), token))
             {
                 yield return row;
             }
@@ -87,7 +116,7 @@ public sealed partial class Query
         var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
         using (linked)
         {
-            await foreach (var row in Source.StreamAsync<T>(t => CompileAsync(Source, c => c.Select, t), token))
+            await foreach (var row in Source.StreamAsync<T>(t => CompileAsync(SelectAll, t), token))
             {
                 yield return row;
             }
@@ -99,26 +128,31 @@ public sealed partial class Query
 
     private ConnectionSource Source => _source ?? throw new InvalidOperationException("This query has no database; it was built for compiling only.");
 
-    private Task<InsertResult> InsertAs(object row, InsertMode mode, CancellationToken cancellationToken)
+    private async Task<InsertResult> InsertAs(object row, InsertMode mode, CancellationToken cancellationToken)
     {
         var columns = ObjectColumns.Read(row, nameof(row));
         var sql = Source.Compiler.Insert(State, columns, mode);
-        return Run((source, token) => source.ExecuteAsync(sql, insert: true, token), cancellationToken);
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return await Source.ExecuteAsync(sql, insert: true, token);
+        }
     }
 
-    private Task<T> Run<T>(Func<ConnectionSource, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<int> ExecuteAsync(Func<SqlCompiler, QueryState, string?, CompiledSql> statement, CancellationToken cancellationToken)
     {
-        var source = Source;
-        return Tokens.Use(token => call(source, token), _cancellationToken, cancellationToken);
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return (await Source.ExecuteAsync(await CompileAsync(statement, token), insert: false, token)).Affected;
+        }
     }
 
     /// <summary>Looks up the primary key when a <c>Where(id)</c> needs it, then compiles with the dialect's compiler.</summary>
-    private async ValueTask<CompiledSql> CompileAsync(
-        ConnectionSource source,
-        Func<SqlCompiler, Func<Clauses.QueryState, string?, CompiledSql>> statement,
-        CancellationToken cancellationToken)
+    private async ValueTask<CompiledSql> CompileAsync(Func<SqlCompiler, QueryState, string?, CompiledSql> statement, CancellationToken cancellationToken)
     {
+        var source = Source;
         var key = State.NeedsKey ? await source.KeyAsync(State.Table, cancellationToken) : null;
-        return statement(source.Compiler)(State, key);
+        return statement(source.Compiler, State, key);
     }
 }

@@ -44,17 +44,25 @@ public sealed class SqlDatabase
     /// <paramref name="sql"/>.
     /// </summary>
     /// <returns>The rows a query returned, and the rows a statement affected.</returns>
-    public Task<RunResult> Run(string sql, object? parameters = null, CancellationToken cancellationToken = default)
+    public async Task<RunResult> Run(string sql, object? parameters = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        return Tokens.Use(token => _source.RunAsync(sql, parameters, token), _cancellationToken, cancellationToken);
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return await _source.RunAsync(sql, parameters, token);
+        }
     }
 
     /// <summary>Runs a query of your own and maps its rows to <typeparamref name="T"/> (Dapper); values as in <see cref="Run(string, object?, CancellationToken)"/>.</summary>
     public async Task<IReadOnlyList<T>> Run<T>(string sql, object? parameters = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        return await Tokens.Use(token => _source.RunAsync<T>(sql, parameters, token), _cancellationToken, cancellationToken);
+        var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
+        using (linked)
+        {
+            return await _source.RunAsync<T>(sql, parameters, token);
+        }
     }
 
     /// <summary>The same database with <paramref name="cancellationToken"/> passed to every statement (a request's).</summary>

@@ -7,7 +7,7 @@ internal sealed class SqlWriter
 {
     private readonly List<object?> _values = [];
 
-    public StringBuilder Sql { get; } = new(128);
+    public StringBuilder Sql { get; } = new(256);
 
     /// <summary>Adds a value as the next parameter and writes its name.</summary>
     public SqlWriter Value(object? value)
