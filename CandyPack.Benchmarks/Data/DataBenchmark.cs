@@ -57,7 +57,7 @@ public static class DataBenchmark
 
     private static async Task<bool> RunOnAsync(string name, IConfiguration configuration, string folder, int rows, int rounds, int iterations)
     {
-        await using var registry = DatabaseRegistry.Create(configuration, folder, NullLoggerFactory.Instance);
+        using var registry = DatabaseRegistry.Create(configuration, folder, NullLoggerFactory.Instance);
         var db = new SqlDatabase(registry, registry.Default, CancellationToken.None);
         var baseline = HandWritten.For(registry.Default.Provider);
 

@@ -13,7 +13,7 @@ namespace CandyPack.Data;
 /// script to a fresh database, caches primary keys, and turns "cannot reach the database" into one
 /// <see cref="DatabaseUnavailableException"/>, logged once per outage and once more on recovery.
 /// </summary>
-internal sealed class ConnectionSource(string name, DatabaseProvider provider, string? schemaPath, ILogger logger) : IAsyncDisposable
+internal sealed class ConnectionSource(string name, DatabaseProvider provider, string? schemaPath, ILogger logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, string> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, HashSet<string>> _jsonColumns = new(StringComparer.OrdinalIgnoreCase);
@@ -224,9 +224,9 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
         };
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await Provider.ClearPoolAsync();
+        Provider.ClearPool();
         _prepare.Dispose();
     }
 

@@ -13,7 +13,7 @@ namespace CandyPack.Data;
 /// Without the section the site gets the embedded SQLite file <c>.candy/data.db</c> in its folder. The default
 /// database applies the site's <c>schema.sql</c> the first time it finds itself empty. Disposed with the site.
 /// </summary>
-internal sealed class DatabaseRegistry : IAsyncDisposable
+internal sealed class DatabaseRegistry : IDisposable
 {
     public const string Section = "mysql";
     public const string DefaultName = "default";
@@ -81,11 +81,12 @@ internal sealed class DatabaseRegistry : IAsyncDisposable
             : throw new ArgumentException($"No database connection named \"{name}\"; config.json \"{Section}\" has: {string.Join(", ", _sources.Keys)}.", nameof(name));
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the pooled connections; synchronous, so a site's container can be disposed either way.</summary>
+    public void Dispose()
     {
         foreach (var source in _sources.Values)
         {
-            await source.DisposeAsync();
+            source.Dispose();
         }
     }
 

@@ -13,25 +13,25 @@ public sealed class DatabaseRegistryTests
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
-    private static async Task<string> DefaultLocationAsync(IConfiguration configuration)
+    private static string DefaultLocation(IConfiguration configuration)
     {
-        await using var registry = DatabaseRegistry.Create(configuration, Path.GetTempPath(), NullLoggerFactory.Instance);
+        using var registry = DatabaseRegistry.Create(configuration, Path.GetTempPath(), NullLoggerFactory.Instance);
         return registry.Default.Provider.Location;
     }
 
     [Test]
-    public async Task NoMysqlSection_IsTheEmbeddedFileInTheSiteFolder() =>
-        Assert.That(await DefaultLocationAsync(Config()), Is.EqualTo("sqlite " + Path.Combine(Path.GetTempPath(), ".candy", "data.db")));
+    public void NoMysqlSection_IsTheEmbeddedFileInTheSiteFolder() =>
+        Assert.That(DefaultLocation(Config()), Is.EqualTo("sqlite " + Path.Combine(Path.GetTempPath(), ".candy", "data.db")));
 
     [Test]
-    public async Task OneConnection_IsTheDefault_WithDefaults() =>
-        Assert.That(await DefaultLocationAsync(Config(("mysql:database", "shop"))), Is.EqualTo("mysql 127.0.0.1:3306/shop"));
+    public void OneConnection_IsTheDefault_WithDefaults() =>
+        Assert.That(DefaultLocation(Config(("mysql:database", "shop"))), Is.EqualTo("mysql 127.0.0.1:3306/shop"));
 
     [Test]
-    public async Task NamedConnections_DefaultIsTheOneCalledDefault()
+    public void NamedConnections_DefaultIsTheOneCalledDefault()
     {
         var configuration = Config(("mysql:analytics:database", "stats"), ("mysql:default:host", "db1"), ("mysql:default:database", "shop"));
-        await using var registry = DatabaseRegistry.Create(configuration, Path.GetTempPath(), NullLoggerFactory.Instance);
+        using var registry = DatabaseRegistry.Create(configuration, Path.GetTempPath(), NullLoggerFactory.Instance);
 
         Assert.That(registry.Default.Provider.Location, Is.EqualTo("mysql db1:3306/shop"));
         Assert.That(registry.Get("analytics").Provider.Location, Is.EqualTo("mysql 127.0.0.1:3306/stats"));
@@ -39,8 +39,8 @@ public sealed class DatabaseRegistryTests
     }
 
     [Test]
-    public async Task NamedConnections_WithoutDefault_TakeTheFirstByName() =>
-        Assert.That(await DefaultLocationAsync(Config(("mysql:zeta:database", "z"), ("mysql:alpha:database", "a"))), Is.EqualTo("mysql 127.0.0.1:3306/a"));
+    public void NamedConnections_WithoutDefault_TakeTheFirstByName() =>
+        Assert.That(DefaultLocation(Config(("mysql:zeta:database", "z"), ("mysql:alpha:database", "a"))), Is.EqualTo("mysql 127.0.0.1:3306/a"));
 
     [TestCase("mysql:host", "db", "mysql.database")]
     [TestCase("mysql:port", "eighty", "mysql.port")]

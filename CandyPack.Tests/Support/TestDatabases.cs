@@ -101,10 +101,11 @@ internal static class TestDatabases
     {
         public SqlDatabase Database { get; } = database;
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
-            await registry.DisposeAsync();
+            registry.Dispose();
             factory.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -47,7 +47,7 @@ internal abstract class DatabaseProvider
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Closes the pooled connections of this database, when the site unloads.</summary>
-    public abstract ValueTask ClearPoolAsync();
+    public abstract void ClearPool();
 
     protected static object ReadValue(DbDataReader reader, int ordinal) => reader.GetValue(ordinal);
 

@@ -71,9 +71,9 @@ internal sealed class MySqlProvider(MySqlConnectionStringBuilder settings) : Dat
         return readers;
     }
 
-    public override async ValueTask ClearPoolAsync()
+    public override void ClearPool()
     {
-        await using var connection = new MySqlConnection(_connectionString);
-        await MySqlConnection.ClearPoolAsync(connection);
+        using var connection = new MySqlConnection(_connectionString);
+        MySqlConnection.ClearPool(connection);
     }
 }

@@ -95,11 +95,10 @@ internal sealed class SqliteProvider : DatabaseProvider
         return ReadValue;
     }
 
-    public override ValueTask ClearPoolAsync()
+    public override void ClearPool()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        return ValueTask.CompletedTask;
     }
 
     private static object ReadBoolean(DbDataReader reader, int ordinal) =>
