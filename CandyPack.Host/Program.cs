@@ -1,6 +1,8 @@
 using CandyPack;
 using CandyPack.Host;
 using CandyPack.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 
@@ -27,10 +29,10 @@ Log.Logger = new LoggerConfiguration()
 
 try
 {
-    var sites = new List<SiteDefinition>();
+    var loaded = new List<(SiteDefinition Definition, SiteLoadContext Context)>();
     foreach (var folder in arguments.Sites.Select(Path.GetFullPath))
     {
-        sites.Add(await SiteAssemblies.LoadAsync(folder, build: !arguments.NoBuild, CancellationToken.None));
+        loaded.Add(await SiteAssemblies.LoadAsync(folder, build: !arguments.NoBuild, CancellationToken.None));
     }
 
     var options = new CandyHostOptions
@@ -46,8 +48,24 @@ try
         options.Urls.Add(url);
     }
 
-    await using var app = CandyApplication.Build(options, sites);
+    await using var app = CandyApplication.Build(options, [.. loaded.Select(l => l.Definition)]);
+    var reloaders = new List<SiteReloader>();
+    if (!arguments.NoBuild)
+    {
+        var runtimes = app.Services.GetRequiredService<SiteRegistry>().Sites;
+        var activator = app.Services.GetRequiredService<SiteActivator>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CandyPack.Host");
+        for (var i = 0; i < loaded.Count; i++)
+        {
+            reloaders.Add(new SiteReloader(runtimes[i].Folder, runtimes[i], loaded[i].Context, activator, logger, app.Lifetime.ApplicationStopping));
+        }
+    }
+
+    // The reloaders own the load contexts from here on: a reference kept here would stop a replaced build from unloading.
+    loaded.Clear();
+
     await app.RunAsync();
+    reloaders.ForEach(r => r.Dispose());
     return 0;
 }
 catch (CandyStartupException e)

@@ -6,7 +6,7 @@ namespace CandyPack.Host;
 /// <summary>Turns a site folder into a <see cref="SiteDefinition"/>: build (or find the build), then load it into its own context.</summary>
 internal static class SiteAssemblies
 {
-    public static async Task<SiteDefinition> LoadAsync(string folder, bool build, CancellationToken cancellationToken)
+    public static async Task<(SiteDefinition Definition, SiteLoadContext Context)> LoadAsync(string folder, bool build, CancellationToken cancellationToken)
     {
         string path;
         if (build)
@@ -22,6 +22,6 @@ internal static class SiteAssemblies
         }
 
         var context = new SiteLoadContext(path);
-        return new SiteDefinition(folder, context.LoadMain());
+        return (new SiteDefinition(folder, context.LoadMain()), context);
     }
 }

@@ -34,6 +34,7 @@ internal static class CandyApplication
             EnvironmentName = options.Development ? Environments.Development : Environments.Production,
         });
         var urls = ListenUrls(options, server).ToList();
+        var firstFolder = sites[0].Folder;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -45,7 +46,7 @@ internal static class CandyApplication
             ListenEndpoints.Configure(
                 kestrel,
                 urls,
-                () => certificate ??= TlsCertificates.Resolve(server.Https, sites[0].Folder, options.Development, logger),
+                () => certificate ??= TlsCertificates.Resolve(server.Https, firstFolder, options.Development, logger),
                 server.Https.Http3,
                 logger);
         });
@@ -54,6 +55,7 @@ internal static class CandyApplication
         builder.Services.AddSingleton<SiteRegistry>();
         builder.Services.AddSingleton<CandyEndpointDataSource>();
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
+        builder.Services.AddSingleton<SiteActivator>();
         builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
         options.ConfigureBuilder?.Invoke(builder);
 
@@ -79,18 +81,18 @@ internal static class CandyApplication
             }
 
             var site = registry.Resolve(context.Request.Host).Site;
-            return site is null ? NotFound(context) : site.StaticFiles(context);
+            return site is null ? NotFound.WriteAsync(context) : site.StaticFiles(context);
         });
         app.UseEndpoints(_ => { });
 
+        var activator = app.Services.GetRequiredService<SiteActivator>();
+        activator.Attach(app);
         var runtimes = new List<SiteRuntime>();
         try
         {
             foreach (var definition in sites)
             {
-                var runtime = SiteLoader.Load(definition, app.Services);
-                runtime.StaticFiles = BuildStaticFiles(app, runtime);
-                runtimes.Add(runtime);
+                runtimes.Add(activator.Load(definition));
             }
         }
         catch
@@ -103,9 +105,7 @@ internal static class CandyApplication
             throw;
         }
 
-        registry.Set(runtimes);
-        dataSource.Update(runtimes);
-        LogRouteTable(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CandyPack.Host"), runtimes);
+        activator.Publish(runtimes);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             foreach (var runtime in registry.Sites)
@@ -139,40 +139,5 @@ internal static class CandyApplication
         }
 
         return urls;
-    }
-
-    private static RequestDelegate BuildStaticFiles(IApplicationBuilder app, SiteRuntime site)
-    {
-        var branch = app.New();
-        var publicFolder = Path.Combine(site.Folder, "public");
-        if (Directory.Exists(publicFolder))
-        {
-            var files = new PhysicalFileProvider(Path.GetFullPath(publicFolder));
-            site.Disposables.Add(files);
-            branch.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            branch.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        }
-
-        branch.Run(NotFound);
-        return branch.Build();
-    }
-
-    private static Task NotFound(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync($"Not Found: {context.Request.Method} {context.Request.Path}");
-    }
-
-    private static void LogRouteTable(ILogger logger, List<SiteRuntime> sites)
-    {
-        foreach (var site in sites)
-        {
-            logger.LogInformation("Site {Site} from {Folder} for {Domains}: {Count} routes", site.Name, site.Folder, string.Join(", ", site.Domains), site.Routes.Count);
-            foreach (var endpoint in site.Endpoints)
-            {
-                logger.LogInformation("  {Route}", endpoint.DisplayName);
-            }
-        }
     }
 }

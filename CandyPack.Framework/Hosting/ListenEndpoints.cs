@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Hosting;
 
 /// <summary>
-/// Turns listen URLs into Kestrel endpoints. <c>http://</c> serves HTTP/1.1; <c>https://</c> serves HTTP/1.1 and
+/// Turns listen URLs into Kestrel endpoints. <c>http://</c> serves HTTP/1.1 (cleartext HTTP/2 cannot be negotiated); <c>https://</c> serves HTTP/1.1 and
 /// HTTP/2 over TLS (and HTTP/3 where QUIC is available); <c>h2c://</c> serves cleartext HTTP/2 with prior knowledge,
 /// which Kestrel only offers on an HTTP/2-only endpoint.
 /// </summary>
@@ -24,7 +24,8 @@ internal static class ListenEndpoints
             {
                 "h2c" => HttpProtocols.Http2,
                 "https" when http3 && QuicAvailable(logger, ref quicReported) => HttpProtocols.Http1AndHttp2AndHttp3,
-                _ => HttpProtocols.Http1AndHttp2,
+                "https" => HttpProtocols.Http1AndHttp2,
+                _ => HttpProtocols.Http1,
             };
 
             void Endpoint(ListenOptions listen)

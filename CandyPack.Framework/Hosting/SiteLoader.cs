@@ -75,7 +75,10 @@ internal static class SiteLoader
         var site = new SiteRuntime(definition, configuration, options, provider, logger);
         try
         {
-            hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping.Register(site.Streams.ShutdownAll);
+            if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
+            {
+                site.Disposables.Add(lifetime.ApplicationStopping.Register(site.Streams.ShutdownAll));
+            }
             var routes = MapRoutes(scanned.Where(t => typeof(RouteFile).IsAssignableFrom(t) && !t.IsAbstract), provider);
             BuildEndpoints(site, routes, new ControllerResolver(controllers));
         }

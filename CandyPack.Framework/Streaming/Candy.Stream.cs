@@ -314,16 +314,21 @@ public sealed partial class Candy
     /// <summary>Starts the typed overload for <paramref name="form"/> (such as IAsyncEnumerable&lt;T&gt;) when the value has that form.</summary>
     private CandyStream? Generic(object message, Type type, Type form, string starter)
     {
-        var start = GenericForms.GetOrAdd((type, form), static (key, starter) =>
-        {
-            var element = ElementType(key.Type, key.Form);
-            return element is null
-                ? null
-                : typeof(Candy).GetMethod(starter, BindingFlags.NonPublic | BindingFlags.Static)!
-                    .MakeGenericMethod(element)
-                    .CreateDelegate<Func<Candy, object, CandyStream>>();
-        }, starter);
+        // Types from a site's collectible load context are not cached: the cache would keep a reloaded site alive.
+        var start = type.IsCollectible
+            ? StarterFor(type, form, starter)
+            : GenericForms.GetOrAdd((type, form), static (key, starter) => StarterFor(key.Type, key.Form, starter), starter);
         return start?.Invoke(this, message);
+    }
+
+    private static Func<Candy, object, CandyStream>? StarterFor(Type type, Type form, string starter)
+    {
+        var element = ElementType(type, form);
+        return element is null
+            ? null
+            : typeof(Candy).GetMethod(starter, BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(element)
+                .CreateDelegate<Func<Candy, object, CandyStream>>();
     }
 
     private static Type? ElementType(Type type, Type form)

@@ -171,16 +171,19 @@ internal static class SseFormatter
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as its thread; the writer holds no unmanaged resources.")]
     private sealed class JsonWriterCache
     {
-        private JsonSerializerOptions? _options;
+        // Keyed by the writer settings, not the options instance: holding a site's options would keep a reloaded site alive.
+        private System.Text.Encodings.Web.JavaScriptEncoder? _encoder;
+        private bool _indented;
         private Utf8JsonWriter? _writer;
 
         public ArrayBufferWriter<byte> Scratch { get; set; } = new(1024);
 
         public Utf8JsonWriter Rent(IBufferWriter<byte> destination, JsonSerializerOptions options)
         {
-            if (_writer is null || !ReferenceEquals(_options, options))
+            if (_writer is null || !ReferenceEquals(_encoder, options.Encoder) || _indented != options.WriteIndented)
             {
-                _options = options;
+                _encoder = options.Encoder;
+                _indented = options.WriteIndented;
                 _writer = new Utf8JsonWriter(destination, new JsonWriterOptions
                 {
                     Encoder = options.Encoder,

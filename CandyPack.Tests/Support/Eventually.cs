@@ -5,7 +5,7 @@ internal static class Eventually
 {
     public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(20);
 
-    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan? deadline = null)
+    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan? deadline = null, TimeSpan? poll = null)
     {
         var until = DateTime.UtcNow + (deadline ?? DefaultDeadline);
         while (!condition())
@@ -15,7 +15,7 @@ internal static class Eventually
                 return false;
             }
 
-            await Task.Delay(10);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(10));
         }
 
         return true;
