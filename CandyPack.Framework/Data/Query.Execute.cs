@@ -98,7 +98,12 @@ public sealed partial class Query
     /// The rows one at a time as they are read, without buffering: a million rows stream in constant memory.
     /// <c>candy.Stream(query.Stream())</c> sends a message per row and stops reading when the client leaves.
     /// </summary>
-    public async IAsyncEnumerable<Row> Stream([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Row> Stream(CancellationToken cancellationToken = default) => StreamRows(cancellationToken);
+
+    /// <summary>The rows mapped to <typeparamref name="T"/> one at a time, without buffering (Dapper's unbuffered reader).</summary>
+    public IAsyncEnumerable<T> Stream<T>(CancellationToken cancellationToken = default) => StreamRows<T>(cancellationToken);
+
+    private async IAsyncEnumerable<Row> StreamRows([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
         using (linked)
@@ -110,8 +115,7 @@ public sealed partial class Query
         }
     }
 
-    /// <summary>The rows mapped to <typeparamref name="T"/> one at a time, without buffering (Dapper's unbuffered reader).</summary>
-    public async IAsyncEnumerable<T> Stream<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<T> StreamRows<T>([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (token, linked) = Tokens.Combine(_cancellationToken, cancellationToken);
         using (linked)
