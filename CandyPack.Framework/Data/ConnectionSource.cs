@@ -285,7 +285,16 @@ internal sealed class ConnectionSource(string name, DatabaseProvider provider, s
                 {
                     await using var script = connection.CreateCommand();
                     script.CommandText = await File.ReadAllTextAsync(schemaPath, cancellationToken);
-                    await script.ExecuteNonQueryAsync(cancellationToken);
+                    try
+                    {
+                        await script.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    catch (DbException e) when (!Provider.IsUnavailable(e))
+                    {
+                        throw new InvalidOperationException(
+                            $"{schemaPath} failed on {Provider.Location}: {e.Message} Fix the script; it runs again only while the database has no tables, so drop any it created.", e);
+                    }
+
                     logger.LogInformation("Database {Name} ({Location}) was empty: applied {Schema}", Name, Provider.Location, schemaPath);
                 }
             }

@@ -85,4 +85,32 @@ public sealed class DatabaseRegistryTests
 
         Directory.Delete(folder, recursive: true);
     }
+
+    [Test]
+    public async Task SchemaScript_AppliedToAnEmptyDatabaseOnce_AndABrokenOneNamesItself()
+    {
+        var folder = TestDatabases.TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(folder, "schema.sql"), "CREATE TABLE seeded (id INTEGER PRIMARY KEY); INSERT INTO seeded (id) VALUES (1);");
+        await using (var first = TestDatabases.Open(TestDatabases.Empty(), folder, new LogCollector()))
+        {
+            Assert.That(await first.Database.Table("seeded").Rows(), Is.EqualTo(1));
+        }
+
+        await using (var second = TestDatabases.Open(TestDatabases.Empty(), folder, new LogCollector()))
+        {
+            Assert.That(await second.Database.Table("seeded").Rows(), Is.EqualTo(1), "a database with tables is left alone");
+        }
+
+        var broken = TestDatabases.TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(broken, "schema.sql"), "CREATE TABLE oops (;");
+        await using (var third = TestDatabases.Open(TestDatabases.Empty(), broken, new LogCollector()))
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await third.Database.Table("oops").Rows());
+
+            Assert.That(error!.Message, Does.Contain("schema.sql").And.Contain("Fix the script"));
+        }
+
+        Directory.Delete(folder, recursive: true);
+        Directory.Delete(broken, recursive: true);
+    }
 }
