@@ -24,6 +24,8 @@ internal static class SiteLoader
         var loggerFactory = hostServices.GetRequiredService<ILoggerFactory>();
         var services = new ServiceCollection();
         AddHostServices(services, hostServices, loggerFactory, configuration, options);
+        var channels = new Channels.ChannelHub(definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name));
+        services.AddSingleton<ICandyChannels>(channels);
         var found = new ServiceCollection();
         found.Scan(scan => scan
             .FromAssemblies(definition.Assembly)
@@ -74,6 +76,9 @@ internal static class SiteLoader
         var site = new SiteRuntime(definition, configuration, options, provider, logger);
         try
         {
+            site.Channels = channels;
+            site.Disposables.Add(channels);
+            channels.Start(site.JsonOptions, provider);
             hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping.Register(site.Streams.ShutdownAll);
             var routes = MapRoutes(scanned.Where(t => typeof(RouteFile).IsAssignableFrom(t) && !t.IsAbstract), provider);
             BuildEndpoints(site, routes, new ControllerResolver(controllers));
