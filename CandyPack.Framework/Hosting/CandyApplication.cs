@@ -45,6 +45,7 @@ internal static class CandyApplication
 
         options.ConfigurePipeline?.Invoke(app);
         app.UseMiddleware<CandyErrorMiddleware>(options.Development);
+        app.UseMiddleware<Client.ClientScriptMiddleware>();
         app.UseRouting();
         app.Use((context, next) =>
         {

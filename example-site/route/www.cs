@@ -33,5 +33,15 @@ public sealed class Www : RouteFile
         Route.Get("/users/{id}", "users.show");
         Route.Get("/api/status", candy => new { status = "ok", time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
         Route.Post("/echo", candy => new { name = candy.Request("name"), ip = candy.Ip?.ToString() });
+
+        // Channels: the notifications demo, per-user notifications (an authorization hook decides who may listen),
+        // the live dashboard, and the feeds of the guide's client-side examples.
+        Route.Get("/notifications/stream", candy => candy.Stream(candy.Channel("notifications")));
+        Route.Post("/notifications", "notifications");
+        Route.Get("/notifications/user/{user}/stream", candy => candy.Stream(candy.Channel(UserChannels.For(candy.Request("user")!))));
+        Route.Post("/notifications/user/{user}", "notifications.user");
+        Route.Get("/dashboard/stream", "dashboard");
+        Route.Get("/events", "dashboard");
+        Route.Get("/auth/listen", "auth.listen");
     }
 }
