@@ -24,7 +24,8 @@ internal static class SiteLoader
         var loggerFactory = hostServices.GetRequiredService<ILoggerFactory>();
         var services = new ServiceCollection();
         AddHostServices(services, hostServices, loggerFactory, configuration, options);
-        var channels = new Channels.ChannelHub(definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name));
+        var channels = new Channels.ChannelHub(
+            definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name), hostServices.GetService<TimeProvider>());
         services.AddSingleton<ICandyChannels>(channels);
         var found = new ServiceCollection();
         found.Scan(scan => scan

@@ -1,0 +1,15 @@
+using CandyPack.Hosting;
+using CandyPack.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CandyPack.Tests.Channels.Site;
+
+/// <summary>The channel test site: routes from this namespace, config from Sites/channels (history 5, age 60 s).</summary>
+internal static class ChannelSite
+{
+    public static SiteDefinition Definition() =>
+        new(Repository.TestSite("channels"), typeof(ChannelSite).Assembly, typeof(ChannelSite).Namespace);
+
+    /// <summary>The running site of a server that serves only this site.</summary>
+    public static SiteRuntime Runtime(CandyServer server) => server.App.Services.GetRequiredService<SiteRegistry>().Sites[0];
+}
