@@ -14,7 +14,7 @@ public sealed class CandyChannelTests
     private CandyServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _server = await CandyServer.StartAsync(ChannelSite.Definition());
+    public async Task StartAsync() => _server = await CandyServer.StartAsync(ChannelSite.Definition("channels-wide"));
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _server.DisposeAsync();
@@ -47,6 +47,36 @@ public sealed class CandyChannelTests
             Assert.That(listener.Items.Select(i => i.EventId).Distinct().Count(), Is.EqualTo(200), "every message has its own id");
             await listener.DisposeAsync();
         }
+    }
+
+    [Test]
+    public async Task Resume_WhilePublishing_ReplaysMissedThenLive_WithoutDuplicateOrGap()
+    {
+        var channel = ChannelSite.Runtime(_server).Channels.Channel(NewChannel());
+        var ids = new List<string>();
+        for (var n = 1; n <= 3; n++)
+        {
+            ids.Add(await channel.Publish(new { n }));
+        }
+
+        // Resume after message 1 while a publisher keeps going: the replay and live messages race.
+        using var stop = new CancellationTokenSource();
+        var publisher = Task.Run(async () =>
+        {
+            for (var n = 4; n <= 300; n++)
+            {
+                await channel.Publish(new { n });
+                if (n == 20)
+                {
+                    await Task.Yield();
+                }
+            }
+        });
+        await using var listener = await SseListener.OpenAsync(_server.Client, $"/channels/{channel.Name}/stream", lastEventId: ids[0]);
+        await publisher;
+
+        var received = (await listener.WaitForMessagesAsync(299)).Select(CandyChannelTests.Number).ToList();
+        Assert.That(received, Is.EqualTo(Enumerable.Range(2, 299).ToList()));
     }
 
     [Test]
