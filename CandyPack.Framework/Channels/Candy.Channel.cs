@@ -26,9 +26,11 @@ public sealed partial class Candy
         }
 
         _site.Channels.Authorize(this, channel);
-        var stream = Begin().Started();
+
+        // Subscribed before the stream starts: once the client has the response headers, it receives every message.
+        var stream = Begin();
         _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(HttpContext.Request.Query[LastEventIdQuery].ToString()));
-        return stream;
+        return stream.Started();
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
