@@ -53,6 +53,7 @@ public sealed class ServerStats(ICandyChannels channels) : IDisposable
             gcHeapMb = Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1),
             threads = process.Threads.Count,
             listeners = channel.LocalSubscribers,
+            process = Environment.ProcessId,
         });
     }
 }

@@ -6,7 +6,10 @@ namespace CandyPack.Channels;
 /// </summary>
 internal sealed class ChannelHistory(int capacity)
 {
-    private readonly ChannelHistoryEntry[] _entries = new ChannelHistoryEntry[Math.Max(capacity, 0)];
+    private const int InitialSize = 16;
+
+    // Grows to the capacity as messages come, so a quiet channel (one per user, say) costs little.
+    private ChannelHistoryEntry[] _entries = new ChannelHistoryEntry[Math.Clamp(capacity, 0, InitialSize)];
     private int _start;
     private int _count;
 
@@ -17,6 +20,18 @@ internal sealed class ChannelHistory(int capacity)
         if (_entries.Length == 0)
         {
             return;
+        }
+
+        if (_count == _entries.Length && _entries.Length < capacity)
+        {
+            var grown = new ChannelHistoryEntry[Math.Min(_entries.Length * 2, capacity)];
+            for (var i = 0; i < _count; i++)
+            {
+                grown[i] = At(i);
+            }
+
+            _entries = grown;
+            _start = 0;
         }
 
         if (_count < _entries.Length)

@@ -64,7 +64,8 @@ internal sealed class ChannelState
     {
         lock (_gate)
         {
-            var id = ChannelMessageId.Next(_lastId, sameMillisecond && !_lastId.IsNone ? 0 : now);
+            var last = sameMillisecond && _lastBackplaneId > _lastId ? _lastBackplaneId : _lastId;
+            var id = ChannelMessageId.Next(last, sameMillisecond && !last.IsNone ? 0 : now);
             var frame = SseFormatter.Frame(data, eventName, id.ToString(), json);
             DeliverLocked(new ChannelHistoryEntry(id, now, frame));
             return id;

@@ -48,4 +48,19 @@ public sealed class ChannelHistoryTests
         Assert.That(history.Count, Is.Zero);
         Assert.That(history.TryCopyAfter(new ChannelMessageId(1000, 1), []), Is.False);
     }
+
+    [Test]
+    public void Add_GrowsPastTheInitialSize_UpToCapacity_InOrder()
+    {
+        var history = new ChannelHistory(100);
+        for (var i = 1; i <= 150; i++)
+        {
+            history.Add(Entry(i));
+        }
+
+        var after = new List<ChannelHistoryEntry>();
+        Assert.That(history.Count, Is.EqualTo(100));
+        Assert.That(history.TryCopyAfter(new ChannelMessageId(1000, 51), after), Is.True);
+        Assert.That(after.Select(e => e.Id.Sequence), Is.EqualTo(Enumerable.Range(52, 99).Select(i => (long)i)));
+    }
 }
