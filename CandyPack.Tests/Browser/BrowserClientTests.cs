@@ -69,6 +69,42 @@ public sealed class BrowserClientTests
     }
 
     [Test]
+    public async Task NotificationsPage_Send_ReachesEveryOpenPage()
+    {
+        var sender = await _chromium.NewPageAsync(_server.Address);
+        var other = await _chromium.NewPageAsync(_server.Address);
+        await sender.GotoAsync(new Uri(_server.Address, "/notifications.html").ToString());
+        await other.GotoAsync(new Uri(_server.Address, "/notifications.html").ToString());
+        await sender.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'open'");
+        await other.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'open'");
+
+        var title = "deploy " + Guid.NewGuid().ToString("N")[..8];
+        await sender.FillAsync("#title", title);
+        await sender.FillAsync("#body", "finished");
+        await sender.ClickAsync("#send button");
+
+        foreach (var page in new[] { sender, other })
+        {
+            await page.WaitForFunctionAsync("(title) => document.getElementById('received').textContent.includes(title + ': finished')", title);
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Test]
+    public async Task DashboardPage_ShowsServerStats_PushedEverySecond()
+    {
+        var page = await _chromium.NewPageAsync(_server.Address);
+        await page.GotoAsync(new Uri(_server.Address, "/dashboard.html").ToString());
+
+        await page.WaitForFunctionAsync("() => document.getElementById('state').textContent.startsWith('live')");
+        var first = await page.TextContentAsync("#uptimeSeconds");
+        await page.WaitForFunctionAsync("(first) => document.getElementById('uptimeSeconds').textContent !== first", first);
+
+        Assert.That(await page.TextContentAsync("#workingSetMb"), Does.EndWith(" MB"));
+        await page.Context.CloseAsync();
+    }
+
+    [Test]
     public async Task CandyListen_Close_StopsTraffic()
     {
         var channels = _server.App.Services.GetRequiredService<SiteRegistry>().Sites[0].Channels;
