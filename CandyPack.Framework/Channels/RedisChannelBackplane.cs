@@ -172,7 +172,50 @@ internal sealed class RedisChannelBackplane : IDisposable
                 state.Name, OutboxLimit, id);
         }
 
+        if (IsConnected)
+        {
+            // Redis came back while the outbox was being appended: append this one too, after the others.
+            _ = DrainOutboxAsync();
+        }
+
         return id.ToString();
+    }
+
+    private async Task DrainOutboxAsync()
+    {
+        try
+        {
+            await _catchUp.WaitAsync();
+            try
+            {
+                await AppendOutboxAsync();
+            }
+            finally
+            {
+                _catchUp.Release();
+            }
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            ReportDown(e, _redis.Configuration);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The site is shutting down.
+        }
+    }
+
+    private async Task<int> AppendOutboxAsync()
+    {
+        var appended = 0;
+        while (_outbox.TryPeek(out var waiting))
+        {
+            await AppendAsync(waiting.State, waiting.Payload, waiting.Event, _origin);
+            _outbox.TryDequeue(out _);
+            appended++;
+        }
+
+        return appended;
     }
 
     private async Task<string> AppendAsync(ChannelState state, string payload, string? eventName, string origin)
@@ -338,15 +381,7 @@ internal sealed class RedisChannelBackplane : IDisposable
             caughtUp += missed.Count;
         }
 
-        var appended = 0;
-        while (_outbox.TryPeek(out var waiting))
-        {
-            await AppendAsync(waiting.State, waiting.Payload, waiting.Event, _origin);
-            _outbox.TryDequeue(out _);
-            appended++;
-        }
-
-        return (caughtUp, appended);
+        return (caughtUp, await AppendOutboxAsync());
     }
 
     private RedisKey Key(ChannelState state) => _prefix + state.Name;
