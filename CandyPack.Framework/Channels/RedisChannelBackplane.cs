@@ -52,7 +52,10 @@ internal sealed class RedisChannelBackplane : IDisposable
     /// <summary>Messages published while Redis was away, waiting to be appended to the shared streams.</summary>
     public int Outboxed => _outbox.Count;
 
-    public bool IsConnected => _redis.IsConnected && Volatile.Read(ref _down) == 0;
+    public bool IsConnected => _redis.IsConnected;
+
+    /// <summary>Both connections are up: commands and the subscription that brings other instances' messages.</summary>
+    private bool FullyConnected => _redis.IsConnected && _redis.GetSubscriber().IsConnected(RedisChannel.Literal(_pubSubName));
 
     public static RedisChannelBackplane Connect(ChannelHub hub, string configuration)
     {
@@ -318,7 +321,8 @@ internal sealed class RedisChannelBackplane : IDisposable
             await _catchUp.WaitAsync();
             try
             {
-                var wasDown = Interlocked.Exchange(ref _down, 0) == 1;
+                // The outage ends when both connections are back, so a late failure of the second is not a new outage.
+                var wasDown = FullyConnected && Interlocked.Exchange(ref _down, 0) == 1;
                 var (caughtUp, appended) = await CatchUpAsync();
                 if (wasDown || caughtUp > 0 || appended > 0)
                 {

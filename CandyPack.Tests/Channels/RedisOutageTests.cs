@@ -48,4 +48,30 @@ public sealed class RedisOutageTests
             Assert.That(a.CountLines("Redis backplane of site ExampleSite is back"), Is.GreaterThanOrEqualTo(1), a.ToString());
         });
     }
+
+    [Test]
+    public async Task RedisDownAtStartup_InstanceServesLocally_ThenJoinsWhenRedisComes()
+    {
+        await using var redis = await RedisServerProcess.StartAsync(TestServices.RedisServer);
+        await redis.KillAsync();
+        await using var a = await RedisScaleOutTests.StartHostAsync(redis.Configuration, 0);
+        var user = RedisScaleOutTests.NewUser();
+        await using var onA = await RedisScaleOutTests.SubscribeAsync(a, user);
+
+        await RedisScaleOutTests.PublishAsync(a, user, 1);
+        await onA.WaitForMessagesAsync(1);
+        Assert.That(a.CountLines("unreachable"), Is.EqualTo(1), a.ToString());
+
+        await redis.StartAgainAsync();
+        await using var b = await RedisScaleOutTests.StartHostAsync(redis.Configuration, 0);
+        await using var onB = await RedisScaleOutTests.SubscribeAsync(b, user);
+
+        // Once A is connected, what it publishes reaches B; until then it goes to A's outbox, appended on reconnect.
+        await RedisScaleOutTests.PublishAsync(a, user, 2);
+        await onB.WaitForAsync(i => SseReader.Messages(i).Select(CandyChannelTests.Number).Contains(2), "message 2 on B", TimeSpan.FromSeconds(60));
+        await RedisScaleOutTests.PublishAsync(b, user, 3);
+        await onA.WaitForMessagesAsync(3, TimeSpan.FromSeconds(60));
+
+        Assert.That(onA.Messages.Select(CandyChannelTests.Number), Is.EqualTo(new[] { 1, 2, 3 }));
+    }
 }
