@@ -33,25 +33,13 @@ function useStream(url, render) {
 
 // Candy.listen on every route of the guide: JSON arrives parsed, plain strings as they are, and a finite stream's
 // "end" event closes the listener instead of starting the stream again.
-const examples = ['/hello', '/hello/inline', '/message', '/callback', '/cleanup', '/array', '/users',
-  '/app', '/file', '/monitor', '/data/fetch', '/logs', '/posts'];
-
-for (const path of examples) {
-  const section = document.createElement('section');
-  section.dataset.path = path;
-  section.innerHTML = `<h2><a href="${path}">${path}</a><span class="state">connecting</span></h2><ol></ol>`;
-  document.getElementById('examples').append(section);
-
-  const list = section.querySelector('ol');
-  const state = section.querySelector('.state');
+for (const path of exampleRoutes) {
+  const panel = examplePanel(path);
   Candy.listen(path, (data) => {
-    const item = document.createElement('li');
-    item.textContent = typeof data === 'string' ? data : JSON.stringify(data);
-    item.dataset.type = typeof data;
-    list.append(item);
+    panel.add(typeof data === 'string' ? data : JSON.stringify(data)).dataset.type = typeof data;
   }, {
-    onOpen: () => { state.textContent = 'open'; },
-    onError: () => { state.textContent = 'reconnecting'; },
-    events: { end: () => { state.textContent = 'ended'; } },
+    onOpen: () => { panel.state.textContent = 'open'; },
+    onError: () => { panel.state.textContent = 'reconnecting'; },
+    events: { end: () => { panel.state.textContent = 'ended'; } },
   });
 }

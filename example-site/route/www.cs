@@ -39,7 +39,7 @@ public sealed class Www : RouteFile
         Route.Get("/notifications/stream", candy => candy.Stream(candy.Channel("notifications")));
         Route.Post("/notifications", "notifications");
         Route.Get("/notifications/user/{user}/stream", candy => candy.Stream(candy.Channel(UserChannels.For(candy.Request("user")!))));
-        Route.Post("/notifications/user/{user}", "notifications.user");
+        Route.Post("/notifications/user/{user}", "notifications");
         Route.Get("/dashboard/stream", "dashboard");
         Route.Get("/events", "dashboard");
         Route.Get("/auth/listen", "auth.listen");
