@@ -34,6 +34,41 @@ public sealed class RedisScaleOutTests
     }
 
     [Test]
+    public async Task ConcurrentPublishers_OnBothInstances_EverySubscriberSeesOneOrder()
+    {
+        await using var a = await StartHostAsync();
+        await using var b = await StartHostAsync();
+        var user = NewUser();
+        await using var onA = await SubscribeAsync(a, user);
+        await using var onB = await SubscribeAsync(b, user);
+
+        await Task.WhenAll(
+            Task.Run(async () =>
+            {
+                for (var n = 1; n <= 40; n++)
+                {
+                    await PublishAsync(a, user, n);
+                }
+            }),
+            Task.Run(async () =>
+            {
+                for (var n = 101; n <= 140; n++)
+                {
+                    await PublishAsync(b, user, n);
+                }
+            }));
+
+        var seenOnA = await onA.WaitForMessagesAsync(80);
+        await onB.WaitForMessagesAsync(80);
+        Assert.Multiple(() =>
+        {
+            Assert.That(onB.Items.Select(i => i.EventId), Is.EqualTo(onA.Items.Select(i => i.EventId)), "the same messages in the same order on both");
+            Assert.That(onA.Items.Select(i => i.EventId!), Is.Ordered.Using<string>(CandyChannelTests.CompareIds), "ids increase");
+            Assert.That(seenOnA.Select(CandyChannelTests.Number).Order(), Is.EqualTo(Enumerable.Range(1, 40).Concat(Enumerable.Range(101, 40))));
+        });
+    }
+
+    [Test]
     public async Task InstanceKilled_ClientResumesOnTheOther_LosingNothing()
     {
         var a = await StartHostAsync();
