@@ -14,14 +14,6 @@ namespace CandyPack.Channels;
 /// </summary>
 internal sealed class RedisChannelBackplane : IDisposable
 {
-    // XADD and PUBLISH in one script: scripts run atomically, so publish order is id order on every instance.
-    private const string AppendScript =
-        """
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2], 'e', ARGV[3], 'o', ARGV[4])
-        redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\n' .. id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4] .. '\n' .. ARGV[2])
-        return id
-        """;
-
     private const int OutboxLimit = 10_000;
 
     private readonly ChannelHub _hub;
@@ -43,14 +35,6 @@ internal sealed class RedisChannelBackplane : IDisposable
         redis.ConnectionFailed += (_, e) => ReportDown(e.Exception, $"{e.EndPoint} ({e.ConnectionType}: {e.FailureType})");
         redis.ConnectionRestored += (_, e) => _ = RestoredAsync(e.ConnectionType);
     }
-
-    /// <summary>How many times a catch-up has completed; tests wait on it after a restart.</summary>
-    public int CatchUps => Volatile.Read(ref _catchUps);
-
-    private int _catchUps;
-
-    /// <summary>Messages published while Redis was away, waiting to be appended to the shared streams.</summary>
-    public int Outboxed => _outbox.Count;
 
     public bool IsConnected => _redis.IsConnected;
 
@@ -114,25 +98,25 @@ internal sealed class RedisChannelBackplane : IDisposable
             var database = _redis.GetDatabase();
             var key = Key(state);
             var entries = await database.StreamRangeAsync(key, after.ToString(), "+");
-            if (entries.Length == 0 || Id(entries[0]) != after)
+            if (entries.Length == 0 || RedisChannelWire.Id(entries[0]) != after)
             {
                 var newest = await database.StreamRangeAsync(key, "-", "+", 1, Order.Descending);
-                return ChannelReplay.ResetTo(newest.Length == 0 ? ChannelMessageId.None : Id(newest[0]));
+                return ChannelReplay.ResetTo(newest.Length == 0 ? ChannelMessageId.None : RedisChannelWire.Id(newest[0]));
             }
 
-            if (entries.Length > 1 && Id(entries[1]).Time < oldestAllowed)
+            if (entries.Length > 1 && RedisChannelWire.Id(entries[1]).Time < oldestAllowed)
             {
-                return ChannelReplay.ResetTo(Id(entries[^1]));
+                return ChannelReplay.ResetTo(RedisChannelWire.Id(entries[^1]));
             }
 
             var now = _hub.Now;
             var missed = new List<ChannelHistoryEntry>(entries.Length - 1);
             for (var i = 1; i < entries.Length; i++)
             {
-                missed.Add(ChannelState.Entry(Id(entries[i]), entries[i]["d"].ToString(), EventName(entries[i]["e"]), _hub.Json, now));
+                missed.Add(RedisChannelWire.Entry(entries[i], _hub.Json, now));
             }
 
-            return new ChannelReplay(false, missed, Id(entries[^1]));
+            return new ChannelReplay(false, missed, RedisChannelWire.Id(entries[^1]));
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
@@ -221,39 +205,22 @@ internal sealed class RedisChannelBackplane : IDisposable
         return appended;
     }
 
-    private async Task<string> AppendAsync(ChannelState state, string payload, string? eventName, string origin)
-    {
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(
-            AppendScript,
-            [Key(state)],
-            [Math.Max(_hub.HistoryLength, 1), payload, eventName ?? string.Empty, origin, _pubSubName, state.Name]);
-        return result.ToString();
-    }
+    private Task<string> AppendAsync(ChannelState state, string payload, string? eventName, string origin) =>
+        RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(state), Math.Max(_hub.HistoryLength, 1), _pubSubName, state.Name, payload, eventName, origin);
 
     private void OnMessage(ChannelMessage message)
     {
-        // name \n id \n event \n origin \n payload: the script builds it, and names, ids and events have no line breaks.
-        var text = message.Message.ToString().AsSpan();
-        var nameEnd = text.IndexOf('\n');
-        var idEnd = nameEnd + 1 + text[(nameEnd + 1)..].IndexOf('\n');
-        var eventEnd = idEnd + 1 + text[(idEnd + 1)..].IndexOf('\n');
-        var originEnd = eventEnd + 1 + text[(eventEnd + 1)..].IndexOf('\n');
-        if (nameEnd < 0 || idEnd <= nameEnd || eventEnd <= idEnd || originEnd <= eventEnd ||
-            !ChannelMessageId.TryParse(text[(nameEnd + 1)..idEnd], out var id))
+        if (!RedisChannelWire.TryParse(message.Message.ToString(), out var published))
         {
             _hub.Logger.LogWarning("Redis channel {PubSub}: a message that is not a channel message was ignored", _pubSubName);
             return;
         }
 
         // Only channels this instance knows matter: one someone subscribed to or published on here.
-        if (!_hub.TryGet(text[..nameEnd].ToString(), out var state))
+        if (_hub.TryGet(published.Channel, out var state))
         {
-            return;
+            state.DeliverFromBackplane(published.Id, published.Payload, published.Event, _hub.Json, _hub.Now, deliver: published.Origin != _origin);
         }
-
-        var fromHere = text[(eventEnd + 1)..originEnd].SequenceEqual(_origin);
-        var eventName = EventName(text[(idEnd + 1)..eventEnd].ToString());
-        state.DeliverFromBackplane(id, text[(originEnd + 1)..].ToString(), eventName, _hub.Json, _hub.Now, deliver: !fromHere);
     }
 
     private void TrySubscribe()
@@ -287,7 +254,7 @@ internal sealed class RedisChannelBackplane : IDisposable
             var newest = await _redis.GetDatabase().StreamRangeAsync(Key(state), "-", "+", 1, Order.Descending);
             if (newest.Length > 0)
             {
-                state.NoteBackplaneId(Id(newest[0]));
+                state.NoteBackplaneId(RedisChannelWire.Id(newest[0]));
             }
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
@@ -331,7 +298,6 @@ internal sealed class RedisChannelBackplane : IDisposable
                         _hub.Site, connection, caughtUp, appended);
                 }
 
-                Interlocked.Increment(ref _catchUps);
             }
             finally
             {
@@ -370,10 +336,10 @@ internal sealed class RedisChannelBackplane : IDisposable
                 var now = _hub.Now;
                 foreach (var entry in entries)
                 {
-                    upTo = Id(entry);
-                    if (entry["o"] != _origin)
+                    upTo = RedisChannelWire.Id(entry);
+                    if (RedisChannelWire.Origin(entry) != _origin)
                     {
-                        missed.Add(ChannelState.Entry(upTo, entry["d"].ToString(), EventName(entry["e"]), _hub.Json, now));
+                        missed.Add(RedisChannelWire.Entry(entry, _hub.Json, now));
                     }
                 }
             }
@@ -389,11 +355,4 @@ internal sealed class RedisChannelBackplane : IDisposable
     }
 
     private RedisKey Key(ChannelState state) => _prefix + state.Name;
-
-    private static ChannelMessageId Id(StreamEntry entry) =>
-        ChannelMessageId.TryParse(entry.Id.ToString(), out var id) ? id : throw new InvalidDataException($"Redis gave a stream id of an unknown form: '{entry.Id}'.");
-
-    private static string? EventName(RedisValue value) => value.IsNullOrEmpty ? null : value.ToString();
-
-    private static string? EventName(string value) => value.Length == 0 ? null : value;
 }
