@@ -8,6 +8,7 @@
  *     autoReconnect: true,            // false: stay closed after an error
  *     reconnectDelay: 3000,           // milliseconds before reconnecting
  *     events: { reset: reload },      // handlers for named events, called like onMessage
+ *     withCredentials: false,         // send cookies cross-origin (EventSource's own option)
  *   });
  *   listener.close();                 // stops for good: no more messages, no reconnects
  *
@@ -57,8 +58,12 @@
       source.onopen = (event) => settings.onOpen && settings.onOpen(event);
       source.onmessage = (event) => deliver(event, onMessage);
       source.addEventListener('end', close);
+      // A reset carries the channel's newest id: keep it even without a handler, so the next reconnect starts there.
+      source.addEventListener('reset', (event) => deliver(event, settings.events.reset));
       for (const name of Object.keys(settings.events)) {
-        source.addEventListener(name, (event) => deliver(event, settings.events[name]));
+        if (name !== 'reset') {
+          source.addEventListener(name, (event) => deliver(event, settings.events[name]));
+        }
       }
       source.onerror = (event) => {
         if (closed) {
