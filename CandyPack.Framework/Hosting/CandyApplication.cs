@@ -72,6 +72,7 @@ internal static class CandyApplication
         }
 
         HealthEndpoint.Map(app);
+        app.UseMiddleware<Client.ClientScriptMiddleware>();
         app.UseRouting();
         app.Use((context, next) =>
         {

@@ -16,6 +16,15 @@ public sealed class CandyOptions
     /// <summary>Streaming settings (<c>"stream"</c> in config.json).</summary>
     public StreamOptions Stream { get; set; } = new();
 
+    /// <summary>Channel history (<c>"channels"</c> in config.json).</summary>
+    public ChannelOptions Channels { get; set; } = new();
+
+    /// <summary>
+    /// A Redis connection string (<c>"redis": "127.0.0.1:6379"</c>) that host instances share for channel fan-out and
+    /// history. Default: none, so channels live in this process.
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>Listening settings (<c>"server"</c> in config.json); read from the first site a host loads.</summary>
     public ServerOptions Server { get; set; } = new();
 }

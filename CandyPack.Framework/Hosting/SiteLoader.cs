@@ -25,6 +25,9 @@ internal static class SiteLoader
         var services = new ServiceCollection();
         AddHostServices(services, hostServices, loggerFactory, configuration, options);
         AddDatabase(services, Data.DatabaseRegistry.Create(configuration, definition.Folder, loggerFactory));
+        var channels = new Channels.ChannelHub(
+            definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name), hostServices.GetService<TimeProvider>());
+        services.AddSingleton<ICandyChannels>(channels);
         var found = new ServiceCollection();
         found.Scan(scan => scan
             .FromAssemblies(definition.Assembly)
@@ -75,6 +78,9 @@ internal static class SiteLoader
         var site = new SiteRuntime(definition, configuration, options, provider, logger);
         try
         {
+            site.Channels = channels;
+            site.Disposables.Add(channels);
+            channels.Start(site.JsonOptions, provider);
             if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
             {
                 site.Disposables.Add(lifetime.ApplicationStopping.Register(site.Streams.ShutdownAll));

@@ -23,6 +23,9 @@ internal sealed class SiteRuntime : IAsyncDisposable
         Streams = new Streaming.StreamRegistry(options.Stream, logger);
     }
 
+    /// <summary>The site's channels and their backplane; set by <see cref="SiteLoader"/>.</summary>
+    public Channels.ChannelHub Channels { get; set; } = null!;
+
     /// <summary>The site's open streams, heartbeat timer and stream limits.</summary>
     public Streaming.StreamRegistry Streams { get; }
 

@@ -50,6 +50,8 @@ public sealed partial class Candy
                 return Stream(reader);
             case PipeReader pipe:
                 return Stream(pipe);
+            case CandyChannel channel:
+                return Stream(channel);
             case CandyStream:
                 throw new ArgumentException("A CandyStream cannot be streamed into another; send its messages through it directly.", nameof(message));
             case Delegate callback:

@@ -219,6 +219,18 @@ public sealed class CandyStream
 
     internal bool PushFramed(ReadOnlyMemory<byte> frame) => Push(StreamMessage.Framed(frame));
 
+    /// <summary>Writes a frame made once for many connections, waiting while the queue is full (a channel's replay).</summary>
+    internal ValueTask<bool> WriteFramedAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _state) != StateOpen)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        var message = StreamMessage.Framed(frame);
+        return _queue.Writer.TryWrite(message) ? ValueTask.FromResult(true) : WaitAndWriteAsync(message, cancellationToken);
+    }
+
     private bool Push(StreamMessage message)
     {
         if (Volatile.Read(ref _state) != StateOpen)

@@ -40,5 +40,15 @@ public sealed class Www : RouteFile
         Route.Put("/api/posts/{id}", "api.posts");
         Route.Delete("/api/posts/{id}", "api.posts");
         Route.Get("/posts/all", candy => candy.Stream(candy.Mysql.Table("posts").Select("id", "title").Order("id").Stream()));
+
+        // Channels: the notifications demo, per-user notifications (an authorization hook decides who may listen),
+        // the live dashboard, and the feeds of the guide's client-side examples.
+        Route.Get("/notifications/stream", candy => candy.Stream(candy.Channel("notifications")));
+        Route.Post("/notifications", "notifications");
+        Route.Get("/notifications/user/{user}/stream", candy => candy.Stream(candy.Channel(UserChannels.For(candy.Request("user")!))));
+        Route.Post("/notifications/user/{user}", "notifications");
+        Route.Get("/dashboard/stream", "dashboard");
+        Route.Get("/events", "dashboard");
+        Route.Get("/auth/listen", "auth.listen");
     }
 }

@@ -1,0 +1,14 @@
+namespace CandyPack;
+
+/// <summary>Channel settings (<c>"channels"</c> in config.json), such as <c>{ "history": 1000, "historyAge": 300 }</c>.</summary>
+public sealed class ChannelOptions
+{
+    /// <summary>Messages each channel keeps for clients that reconnect with <c>Last-Event-ID</c>. Default 1000; 0 keeps none.</summary>
+    public int History { get; set; } = 1000;
+
+    /// <summary>
+    /// Seconds a kept message stays available for resuming. A client whose next message is older gets a <c>reset</c>
+    /// event instead of a replay. Default 300; 0 means no age limit.
+    /// </summary>
+    public double HistoryAge { get; set; } = 300;
+}
