@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace CandyPack.Benchmarks.Cli;
+
+/// <summary>The sizes of a run: the full run the targets are stated for, or a short smoke run (<c>--quick</c>).</summary>
+internal sealed class BenchSettings
+{
+    public bool Quick { get; private init; }
+
+    /// <summary>Measured repetitions of the generator scenario, alternating the sides; the median is reported.</summary>
+    public int Rounds { get; private init; } = 3;
+
+    /// <summary>Use wrk for the JSON scenario when it is installed; <c>--no-wrk</c> forces the in-process load client.</summary>
+    public bool UseWrk { get; private init; } = true;
+
+    public int GeneratorItems => Quick ? 100_000 : 1_000_000;
+
+    public int GeneratorWarmupItems => Quick ? 20_000 : 100_000;
+
+    public IReadOnlyList<int> BroadcastClients => Quick ? [100, 1_000] : [1_000, 10_000];
+
+    public int BroadcastMessages => Quick ? 5 : 20;
+
+    /// <summary>Messages sent before measuring, so the first publish does not pay for JIT and cold caches.</summary>
+    public int BroadcastWarmupMessages { get; } = 3;
+
+    public int IdleStreams => Quick ? 1_000 : 10_000;
+
+    public TimeSpan JsonDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
+
+    public TimeSpan JsonWarmup => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
+
+    /// <summary>wrk's -t and -c: two threads for the two cores, fifty kept-alive connections.</summary>
+    public int JsonThreads { get; } = 2;
+
+    public int JsonConnections { get; } = 50;
+
+    /// <summary>Reads the flags; returns the remaining arguments (scenario names) in order.</summary>
+    public static BenchSettings Parse(IReadOnlyList<string> args, out List<string> names)
+    {
+        names = [];
+        var quick = false;
+        var useWrk = true;
+        int? rounds = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--no-wrk":
+                    useWrk = false;
+                    break;
+                case "--rounds" when i + 1 < args.Count && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
+                    rounds = n;
+                    i++;
+                    break;
+                case var flag when flag.StartsWith("--", StringComparison.Ordinal):
+                    throw new ArgumentException($"Unknown option '{flag}'. Options: --quick, --rounds N, --no-wrk.");
+                default:
+                    names.Add(args[i]);
+                    break;
+            }
+        }
+
+        return new BenchSettings { Quick = quick, UseWrk = useWrk, Rounds = rounds ?? (quick ? 1 : 3) };
+    }
+}

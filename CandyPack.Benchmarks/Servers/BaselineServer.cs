@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace CandyPack.Benchmarks.Servers;
+
+/// <summary>
+/// The plain ASP.NET Core server: minimal API endpoints at the same paths as the benchmark site, streams through
+/// .NET 10's <c>TypedResults.ServerSentEvents</c>, JSON through <c>Results.Json</c>.
+/// </summary>
+internal static class BaselineServer
+{
+    public static (WebApplication App, IBroadcaster Broadcast) Build()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(ServerSetup.Url);
+        ServerSetup.Configure(builder);
+        var app = builder.Build();
+        var broadcast = new BaselineBroadcast();
+
+        app.MapGet("/generator", (string? n, CancellationToken token) => TypedResults.ServerSentEvents(Workload.Items(Workload.Count(n), token)));
+        app.MapGet("/subscribe", (CancellationToken token) => TypedResults.ServerSentEvents(broadcast.Subscribe(token)));
+        app.MapGet("/idle", (CancellationToken token) => TypedResults.ServerSentEvents(Workload.Idle(token)));
+        app.MapGet("/json", () => Results.Json(Workload.Greeting()));
+        return (app, broadcast);
+    }
+}
