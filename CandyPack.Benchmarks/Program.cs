@@ -60,7 +60,7 @@ return exitCode;
 
 static void Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project CandyPack.Benchmarks -- all|<name>... [--quick] [--rounds N] [--no-wrk]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project CandyPack.Benchmarks -- all|<name>... [--quick] [--rounds N] [--no-wrk] [--hold N]");
     foreach (var scenario in Catalog.Scenarios)
     {
         Console.Error.WriteLine($"  {scenario.Name,-10} {scenario.Description}");

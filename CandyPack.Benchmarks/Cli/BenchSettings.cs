@@ -7,15 +7,21 @@ internal sealed class BenchSettings
 {
     public bool Quick { get; private init; }
 
-    /// <summary>Measured repetitions of the generator scenario, alternating the sides; the median is reported.</summary>
+    /// <summary>Measured repetitions of the generator and JSON scenarios, alternating the sides; the median is reported.</summary>
     public int Rounds { get; private init; } = 3;
 
     /// <summary>Use wrk for the JSON scenario when it is installed; <c>--no-wrk</c> forces the in-process load client.</summary>
     public bool UseWrk { get; private init; } = true;
 
+    /// <summary>
+    /// <c>--hold N</c>: keep the idle streams open N seconds at their peak, with the server's pid printed, so its heap
+    /// can be inspected (for instance with dotnet-gcdump) while the figure is measured.
+    /// </summary>
+    public TimeSpan Hold { get; private init; }
+
     public int GeneratorItems => Quick ? 100_000 : 1_000_000;
 
-    public int GeneratorWarmupItems => Quick ? 20_000 : 100_000;
+    public int GeneratorWarmupItems { get; } = 100_000;
 
     public IReadOnlyList<int> BroadcastClients => Quick ? [100, 1_000] : [1_000, 10_000];
 
@@ -42,6 +48,7 @@ internal sealed class BenchSettings
         var quick = false;
         var useWrk = true;
         int? rounds = null;
+        var hold = 0;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -56,14 +63,18 @@ internal sealed class BenchSettings
                     rounds = n;
                     i++;
                     break;
+                case "--hold" when i + 1 < args.Count && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
+                    hold = seconds;
+                    i++;
+                    break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
-                    throw new ArgumentException($"Unknown option '{flag}'. Options: --quick, --rounds N, --no-wrk.");
+                    throw new ArgumentException($"Unknown option '{flag}'. Options: --quick, --rounds N, --no-wrk, --hold N.");
                 default:
                     names.Add(args[i]);
                     break;
             }
         }
 
-        return new BenchSettings { Quick = quick, UseWrk = useWrk, Rounds = rounds ?? (quick ? 1 : 3) };
+        return new BenchSettings { Quick = quick, UseWrk = useWrk, Rounds = rounds ?? (quick ? 1 : 3), Hold = TimeSpan.FromSeconds(hold) };
     }
 }

@@ -99,13 +99,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Collects garbage in the server and returns its resident memory afterwards.</summary>
-    public async Task<long> SettledResidentBytesAsync()
+    /// <summary>Collects garbage in the server, then reads its resident memory and the size of its managed heap.</summary>
+    public async Task<MemoryReading> SettleAsync()
     {
-        await CommandAsync("gc");
+        var heap = long.Parse(await CommandAsync("gc"), CultureInfo.InvariantCulture);
         // Give the kernel a moment to account pages the collector has just released.
         await Task.Delay(500);
-        return ResidentBytes;
+        return new MemoryReading(ResidentBytes, heap);
     }
 
     public async ValueTask DisposeAsync()

@@ -35,9 +35,14 @@ internal sealed class ResultTable
             text.AppendLine($"| {row.Figure} | {row.Format(row.Candy)} | {row.Format(row.Baseline)} | {Units.Ratio(row.Ratio)} | {row.Target?.Text} | {verdict} |");
         }
 
+        if (_notes.Count > 0)
+        {
+            text.AppendLine();
+        }
+
         foreach (var note in _notes)
         {
-            text.AppendLine().Append("- ").AppendLine(note);
+            text.Append("- ").AppendLine(note);
         }
 
         return text.ToString();

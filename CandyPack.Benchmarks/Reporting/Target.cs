@@ -39,8 +39,10 @@ internal sealed class Target
             return "met";
         }
 
-        var off = Math.Abs(value / _limit - 1);
-        return Invariant($"missed by {off:P0}");
+        var times = value / _limit;
+        return _atLeast ? Invariant($"missed: {1 - times:P0} short")
+            : times >= 2 ? Invariant($"missed: {times:0.0}× the limit")
+            : Invariant($"missed: {times - 1:P0} over");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -21,7 +21,27 @@ internal static class BaselineServer
         app.MapGet("/generator", (string? n, CancellationToken token) => TypedResults.ServerSentEvents(Workload.Items(Workload.Count(n), token)));
         app.MapGet("/subscribe", (CancellationToken token) => TypedResults.ServerSentEvents(broadcast.Subscribe(token)));
         app.MapGet("/idle", (CancellationToken token) => TypedResults.ServerSentEvents(Workload.Idle(token)));
+        app.MapGet("/idle/raw", HoldOpenAsync);
         app.MapGet("/json", () => Results.Json(Workload.Greeting()));
         return (app, broadcast);
+    }
+
+    /// <summary>
+    /// The floor under both idle streams: a bare response that writes one event by hand and waits, with no SSE
+    /// library in between, so what remains per stream is Kestrel's connection and request state.
+    /// </summary>
+    private static async Task HoldOpenAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.WriteAsync("data: open\n\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left.
+        }
     }
 }

@@ -22,7 +22,7 @@ internal static class ControlLoop
                     return;
                 case "gc":
                     Settle();
-                    await output.WriteLineAsync("@ok");
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"@ok {GC.GetTotalMemory(forceFullCollection: false)}"));
                     break;
                 case "subscribers":
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"@ok {broadcast.Subscribers}"));
