@@ -34,6 +34,9 @@ internal static class GeneratorScenario
             // Alternating the sides spreads whatever else the machine is doing over both.
             candy.Add(await ReadAsync(servers.Candy, settings.GeneratorItems));
             baseline.Add(await ReadAsync(servers.Baseline, settings.GeneratorItems));
+            Console.Error.WriteLine(
+                $"    round {round + 1}: CandyPack {Units.PerSecond(candy[^1].EventsPerSecond)}, {Units.Microseconds(candy[^1].CpuSecondsPerEvent)}; " +
+                $"ASP.NET Core {Units.PerSecond(baseline[^1].EventsPerSecond)}, {Units.Microseconds(baseline[^1].CpuSecondsPerEvent)}");
         }
 
         var items = settings.GeneratorItems.ToString("N0", CultureInfo.InvariantCulture);
