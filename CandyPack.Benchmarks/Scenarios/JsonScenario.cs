@@ -72,7 +72,9 @@ internal static class JsonScenario
                 table.Note($"(d) {server.Side} {path}: {result.Errors} failed requests of {result.Requests}.");
             }
 
-            return new Sample(result.PerSecond, cpu.TotalSeconds / Math.Max(1, result.Requests));
+            var sample = new Sample(result.PerSecond, cpu.TotalSeconds / Math.Max(1, result.Requests));
+            Console.Error.WriteLine($"    {server.Side} {path}, {duration.TotalSeconds} s: {Units.PerSecond(sample.PerSecond)}, {Units.Microseconds(sample.CpuPerRequest)} per request");
+            return sample;
         }
     }
 
