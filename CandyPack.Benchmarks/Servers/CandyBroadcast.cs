@@ -8,9 +8,10 @@ namespace CandyPack.Benchmarks.Servers;
 /// each, so each connection frames the message itself.
 /// </summary>
 /// <remarks>
-/// This file is the one to change when the channel API lands: <see cref="Subscribe"/> becomes
-/// <c>candy.Stream(candy.Channel(Name))</c> and <see cref="Publish"/> becomes a publish on that channel, which frames
-/// the message once for every subscriber. The route file and the control loop call only these members.
+/// This file is the one to change when the channel API lands: <see cref="Subscribe"/> keeps
+/// <c>candy.Channel(Name)</c> from the first request and returns <c>candy.Stream(channel)</c> (still counting the
+/// handle and sending <see cref="Tick.Opened"/>), and <see cref="Publish"/> becomes one <c>channel.Publish(tick)</c>,
+/// which frames the message once for every subscriber. The route file and the control loop call only these members.
 /// </remarks>
 internal sealed class CandyBroadcast : IBroadcaster
 {
