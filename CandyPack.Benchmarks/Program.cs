@@ -13,17 +13,7 @@ if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
     return args.Length == 0 ? 1 : 0;
 }
 
-BenchSettings settings;
-List<string> names;
-try
-{
-    settings = BenchSettings.Parse(args, out names);
-}
-catch (ArgumentException e)
-{
-    await Console.Error.WriteLineAsync(e.Message);
-    return 2;
-}
+var settings = BenchSettings.Parse(args, out var names, out var otherFlags);
 
 var scenarios = new List<Scenario>();
 var standalone = new List<Func<string[], Task<int>>>();
@@ -48,6 +38,12 @@ foreach (var name in names)
         Usage();
         return 2;
     }
+}
+
+if (otherFlags.Count > 0 && standalone.Count == 0)
+{
+    await Console.Error.WriteLineAsync($"Unknown option {otherFlags[0]}. Options: --quick, --rounds N, --no-wrk, --hold N.");
+    return 2;
 }
 
 var exitCode = scenarios.Count > 0 ? await SuiteRunner.RunAsync(scenarios, settings) : 0;

@@ -41,10 +41,14 @@ internal sealed class BenchSettings
 
     public int JsonConnections { get; } = 50;
 
-    /// <summary>Reads the flags; returns the remaining arguments (scenario names) in order.</summary>
-    public static BenchSettings Parse(IReadOnlyList<string> args, out List<string> names)
+    /// <summary>
+    /// Reads the flags; returns the remaining arguments (benchmark names) in order. Flags this suite does not know, in
+    /// <c>--name=value</c> form, are left to the standalone benchmarks, which get the whole command line.
+    /// </summary>
+    public static BenchSettings Parse(IReadOnlyList<string> args, out List<string> names, out List<string> otherFlags)
     {
         names = [];
+        otherFlags = [];
         var quick = false;
         var useWrk = true;
         int? rounds = null;
@@ -68,7 +72,8 @@ internal sealed class BenchSettings
                     i++;
                     break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
-                    throw new ArgumentException($"Unknown option '{flag}'. Options: --quick, --rounds N, --no-wrk, --hold N.");
+                    otherFlags.Add(flag);
+                    break;
                 default:
                     names.Add(args[i]);
                     break;
