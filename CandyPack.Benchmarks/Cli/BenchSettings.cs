@@ -7,7 +7,7 @@ internal sealed class BenchSettings
 {
     public bool Quick { get; private init; }
 
-    /// <summary>Measured repetitions of the generator and JSON scenarios, alternating the sides; the median is reported.</summary>
+    /// <summary>Measured repetitions of the generator, broadcast and JSON scenarios, alternating the sides; the median is reported.</summary>
     public int Rounds { get; private init; } = 3;
 
     /// <summary>Use wrk for the JSON scenario when it is installed; <c>--no-wrk</c> forces the in-process load client.</summary>
@@ -25,7 +25,7 @@ internal sealed class BenchSettings
 
     public IReadOnlyList<int> BroadcastClients => Quick ? [100, 1_000] : [1_000, 10_000];
 
-    public int BroadcastMessages => Quick ? 5 : 20;
+    public int BroadcastMessages => Quick ? 5 : 10;
 
     /// <summary>Messages sent before measuring, so the first publish does not pay for JIT and cold caches.</summary>
     public int BroadcastWarmupMessages { get; } = 3;

@@ -11,7 +11,8 @@ namespace CandyPack.Benchmarks.Scenarios;
 /// (b) One message pushed to every subscriber. The server stamps each message with its publish time; every client
 /// subtracts that from the time the bytes reached it. Messages go one at a time: the next is published once every
 /// client has the last, so a message's fan-out time is its slowest delivery and nothing queues behind it.
-/// deliveries/s = deliveries ÷ the sum of the fan-out times.
+/// deliveries/s = deliveries ÷ the sum of the fan-out times. Each client count runs several rounds per side,
+/// alternating which goes first; the median of each figure is reported.
 /// </summary>
 internal static class BroadcastScenario
 {
@@ -27,8 +28,27 @@ internal static class BroadcastScenario
         await using var servers = await ServerPair.StartAsync();
         foreach (var clients in settings.BroadcastClients)
         {
-            var candy = await MeasureAsync(servers.Candy, clients, settings, table);
-            var baseline = await MeasureAsync(servers.Baseline, clients, settings, table);
+            var candyRounds = new List<Result>();
+            var baselineRounds = new List<Result>();
+            for (var round = 0; round < settings.Rounds; round++)
+            {
+                // Alternating which side goes first spreads drift in the machine's other load over both.
+                if (round % 2 == 0)
+                {
+                    candyRounds.Add(await MeasureAsync(servers.Candy, clients, settings, table));
+                    baselineRounds.Add(await MeasureAsync(servers.Baseline, clients, settings, table));
+                }
+                else
+                {
+                    baselineRounds.Add(await MeasureAsync(servers.Baseline, clients, settings, table));
+                    candyRounds.Add(await MeasureAsync(servers.Candy, clients, settings, table));
+                }
+
+                Console.Error.WriteLine($"    {clients} clients, round {round + 1}: CandyPack {Describe(candyRounds[^1])}; ASP.NET Core {Describe(baselineRounds[^1])}");
+            }
+
+            var candy = Median(candyRounds);
+            var baseline = Median(baselineRounds);
             var judged = clients == 10_000;
             var count = clients.ToString("N0", CultureInfo.InvariantCulture);
             table.Add(new Measurement(
@@ -108,6 +128,16 @@ internal static class BroadcastScenario
             }
         }
     }
+
+    private static string Describe(Result result) =>
+        $"{Units.PerSecond(result.DeliveriesPerSecond)}, p50 {Units.Milliseconds(result.P50)}, p99 {Units.Milliseconds(result.P99)}, {Units.Microseconds(result.CpuPerDelivery)} CPU";
+
+    /// <summary>The median round, figure by figure.</summary>
+    private static Result Median(List<Result> rounds) => new(
+        Statistics.Median(rounds.Select(r => r.DeliveriesPerSecond)),
+        Statistics.Median(rounds.Select(r => r.P50)),
+        Statistics.Median(rounds.Select(r => r.P99)),
+        Statistics.Median(rounds.Select(r => r.CpuPerDelivery)));
 
     private static Result Summarise(long[] latencies, int clients, int warmup, int messages, TimeSpan serverCpu)
     {
