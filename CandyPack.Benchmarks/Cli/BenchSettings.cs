@@ -7,7 +7,7 @@ internal sealed class BenchSettings
 {
     public bool Quick { get; private init; }
 
-    /// <summary>Measured repetitions of the generator, broadcast and JSON scenarios, alternating the sides; the median is reported.</summary>
+    /// <summary>Measured repetitions of the generator, broadcast and JSON scenarios, alternating the sides; the round with the median ratio is reported.</summary>
     public int Rounds { get; private init; } = 3;
 
     /// <summary>Use wrk for the JSON scenario when it is installed; <c>--no-wrk</c> forces the in-process load client.</summary>

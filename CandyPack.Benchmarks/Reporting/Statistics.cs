@@ -3,15 +3,20 @@ namespace CandyPack.Benchmarks.Reporting;
 /// <summary>Summaries of repeated measurements.</summary>
 internal static class Statistics
 {
-    public static double Median(IEnumerable<double> values)
+    /// <summary>
+    /// Of rounds that each measured both sides back to back, the one whose CandyPack ÷ baseline ratio is the median
+    /// (the lower middle for an even count). Comparing within a round keeps a burst of other load on the machine from
+    /// pairing a quiet round of one side with a busy round of the other; reporting one round keeps the two values and
+    /// their ratio consistent.
+    /// </summary>
+    public static (double Candy, double Baseline) MedianRound(IReadOnlyList<(double Candy, double Baseline)> rounds)
     {
-        var sorted = values.Order().ToList();
-        if (sorted.Count == 0)
+        if (rounds.Count == 0)
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        var byRatio = rounds.OrderBy(r => r.Candy / r.Baseline).ToList();
+        return byRatio[(byRatio.Count - 1) / 2];
     }
 }

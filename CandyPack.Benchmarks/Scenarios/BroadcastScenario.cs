@@ -12,7 +12,7 @@ namespace CandyPack.Benchmarks.Scenarios;
 /// subtracts that from the time the bytes reached it. Messages go one at a time: the next is published once every
 /// client has the last, so a message's fan-out time is its slowest delivery and nothing queues behind it.
 /// deliveries/s = deliveries ÷ the sum of the fan-out times. Each client count runs several rounds per side,
-/// alternating which goes first; the median of each figure is reported.
+/// alternating which goes first; each figure is reported from the round with the median ratio.
 /// </summary>
 internal static class BroadcastScenario
 {
@@ -47,24 +47,18 @@ internal static class BroadcastScenario
                 Console.Error.WriteLine($"    {clients} clients, round {round + 1}: CandyPack {Describe(candyRounds[^1])}; ASP.NET Core {Describe(baselineRounds[^1])}");
             }
 
-            var candy = Median(candyRounds);
-            var baseline = Median(baselineRounds);
             var judged = clients == 10_000;
             var count = clients.ToString("N0", CultureInfo.InvariantCulture);
-            table.Add(new Measurement(
-                $"(b) broadcast to {count} clients: deliveries/s",
-                candy.DeliveriesPerSecond,
-                baseline.DeliveriesPerSecond,
-                Units.PerSecond,
-                judged ? Target.RatioAtLeast(1.5) : null));
-            table.Add(new Measurement($"(b) broadcast to {count} clients: server CPU per delivery", candy.CpuPerDelivery, baseline.CpuPerDelivery, Units.Microseconds));
-            table.Add(new Measurement($"(b) broadcast to {count} clients: p50 latency", candy.P50, baseline.P50, Units.Milliseconds));
-            table.Add(new Measurement(
-                $"(b) broadcast to {count} clients: p99 latency",
-                candy.P99,
-                baseline.P99,
-                Units.Milliseconds,
-                judged ? Target.Below(50, "50 ms") : null));
+            Add($"(b) broadcast to {count} clients: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, judged ? Target.RatioAtLeast(1.5) : null);
+            Add($"(b) broadcast to {count} clients: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, null);
+            Add($"(b) broadcast to {count} clients: p50 latency", r => r.P50, Units.Milliseconds, null);
+            Add($"(b) broadcast to {count} clients: p99 latency", r => r.P99, Units.Milliseconds, judged ? Target.Below(50, "50 ms") : null);
+
+            void Add(string figure, Func<Result, double> value, Func<double, string> format, Target? target)
+            {
+                var round = Statistics.MedianRound([.. candyRounds.Zip(baselineRounds, (c, b) => (value(c), value(b)))]);
+                table.Add(new Measurement(figure, round.Candy, round.Baseline, format, target));
+            }
         }
     }
 
@@ -131,13 +125,6 @@ internal static class BroadcastScenario
 
     private static string Describe(Result result) =>
         $"{Units.PerSecond(result.DeliveriesPerSecond)}, p50 {Units.Milliseconds(result.P50)}, p99 {Units.Milliseconds(result.P99)}, {Units.Microseconds(result.CpuPerDelivery)} CPU";
-
-    /// <summary>The median round, figure by figure.</summary>
-    private static Result Median(List<Result> rounds) => new(
-        Statistics.Median(rounds.Select(r => r.DeliveriesPerSecond)),
-        Statistics.Median(rounds.Select(r => r.P50)),
-        Statistics.Median(rounds.Select(r => r.P99)),
-        Statistics.Median(rounds.Select(r => r.CpuPerDelivery)));
 
     private static Result Summarise(long[] latencies, int clients, int warmup, int messages, TimeSpan serverCpu)
     {

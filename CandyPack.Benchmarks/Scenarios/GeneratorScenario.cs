@@ -40,15 +40,13 @@ internal static class GeneratorScenario
         }
 
         var items = settings.GeneratorItems.ToString("N0", CultureInfo.InvariantCulture);
-        table.Add(new Measurement(
-            $"(a) {items}-item generator, 1 client: events/s",
-            Median(candy, r => r.EventsPerSecond),
-            Median(baseline, r => r.EventsPerSecond),
-            Units.PerSecond));
+        var rate = Statistics.MedianRound([.. candy.Zip(baseline, (c, b) => (c.EventsPerSecond, b.EventsPerSecond))]);
+        var cpu = Statistics.MedianRound([.. candy.Zip(baseline, (c, b) => (c.CpuSecondsPerEvent, b.CpuSecondsPerEvent))]);
+        table.Add(new Measurement($"(a) {items}-item generator, 1 client: events/s", rate.Candy, rate.Baseline, Units.PerSecond));
         table.Add(new Measurement(
             $"(a) {items}-item generator: server CPU per event",
-            Median(candy, r => r.CpuSecondsPerEvent),
-            Median(baseline, r => r.CpuSecondsPerEvent),
+            cpu.Candy,
+            cpu.Baseline,
             Units.Microseconds,
             Target.RatioAtMost(1.0)));
     }
@@ -82,8 +80,6 @@ internal static class GeneratorScenario
             }
         }
     }
-
-    private static double Median(List<Run> runs, Func<Run, double> figure) => Statistics.Median(runs.Select(figure));
 
     private sealed record Run(double EventsPerSecond, double CpuSecondsPerEvent);
 }

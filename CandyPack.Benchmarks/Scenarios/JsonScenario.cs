@@ -33,7 +33,8 @@ internal static class JsonScenario
         }
 
         // Each round runs every target once, starting one further along, so drift in the machine's other load and
-        // the position right after a warm-up fall on every target alike; the median round is reported.
+        // the position right after a warm-up fall on every target alike; each figure comes from the round with the
+        // median ratio.
         var samples = targets.Select(_ => new List<Sample>()).ToArray();
         for (var round = 0; round < settings.Rounds; round++)
         {
@@ -47,17 +48,10 @@ internal static class JsonScenario
         var baseline = samples[^1];
         for (var i = 0; i < targets.Length - 1; i++)
         {
-            table.Add(new Measurement(
-                $"(d) JSON, {targets[i].Name}: requests/s",
-                Median(samples[i], s => s.PerSecond),
-                Median(baseline, s => s.PerSecond),
-                Units.PerSecond,
-                Target.RatioAtLeast(0.9)));
-            table.Add(new Measurement(
-                $"(d) JSON, {targets[i].Name}: server CPU per request",
-                Median(samples[i], s => s.CpuPerRequest),
-                Median(baseline, s => s.CpuPerRequest),
-                Units.Microseconds));
+            var rate = Statistics.MedianRound([.. samples[i].Zip(baseline, (c, b) => (c.PerSecond, b.PerSecond))]);
+            var cpu = Statistics.MedianRound([.. samples[i].Zip(baseline, (c, b) => (c.CpuPerRequest, b.CpuPerRequest))]);
+            table.Add(new Measurement($"(d) JSON, {targets[i].Name}: requests/s", rate.Candy, rate.Baseline, Units.PerSecond, Target.RatioAtLeast(0.9)));
+            table.Add(new Measurement($"(d) JSON, {targets[i].Name}: server CPU per request", cpu.Candy, cpu.Baseline, Units.Microseconds));
         }
 
         async Task<Sample> LoadAsync(ServerProcess server, string path, TimeSpan duration)
@@ -77,8 +71,6 @@ internal static class JsonScenario
             return sample;
         }
     }
-
-    private static double Median(List<Sample> samples, Func<Sample, double> figure) => Statistics.Median(samples.Select(figure));
 
     private sealed record Sample(double PerSecond, double CpuPerRequest);
 }
