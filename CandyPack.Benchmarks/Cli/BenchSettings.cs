@@ -21,8 +21,6 @@ internal sealed class BenchSettings
 
     public int GeneratorItems => Quick ? 100_000 : 1_000_000;
 
-    public int GeneratorWarmupItems { get; } = 100_000;
-
     public IReadOnlyList<int> BroadcastClients => Quick ? [100, 1_000] : [1_000, 10_000];
 
     public int BroadcastMessages => Quick ? 5 : 10;
