@@ -16,9 +16,11 @@ internal static class Catalog
 
     /// <summary>
     /// Benchmarks with a runner of their own, given the command line as it was typed and printing their own output;
-    /// options of their own take the <c>--name=value</c> form. One joins with one line here:
-    /// <c>["data"] = Data.SomeBenchmark.RunAsync</c>.
+    /// options of their own take the <c>--name=value</c> form. One joins with one line here.
     /// </summary>
     public static IReadOnlyDictionary<string, Func<string[], Task<int>>> Standalone { get; } =
-        new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase);
+        new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["data"] = Data.DataBenchmark.RunAsync,
+        };
 }
