@@ -1,0 +1,26 @@
+using CandyPack.Benchmarks.Scenarios;
+
+namespace CandyPack.Benchmarks.Cli;
+
+/// <summary>Every benchmark the command line knows, by name. <c>all</c> runs the scenarios, then the standalone benchmarks.</summary>
+internal static class Catalog
+{
+    /// <summary>The streaming suite, in the order <c>all</c> runs it; their figures make one table.</summary>
+    public static IReadOnlyList<Scenario> Scenarios { get; } =
+    [
+        new("generator", "(a) one client reads a 1,000,000-item async generator: events/s and server CPU per event", GeneratorScenario.RunAsync),
+        new("broadcast", "(b) one pushed message to 1,000 and 10,000 clients: deliveries/s, p50/p99 latency", BroadcastScenario.RunAsync),
+        new("memory", "(c) server RSS per idle open stream at 10,000 streams", IdleMemoryScenario.RunAsync),
+        new("json", "(d) requests/s of a Return JSON route against Results.Json (wrk -t2 -c50 -d10s)", JsonScenario.RunAsync),
+    ];
+
+    /// <summary>
+    /// Benchmarks with a runner of their own, given the command line as it was typed and printing their own output;
+    /// options of their own take the <c>--name=value</c> form. One joins with one line here.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Func<string[], Task<int>>> Standalone { get; } =
+        new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["data"] = Data.DataBenchmark.RunAsync,
+        };
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace CandyPack.Benchmarks.Load;
+
+/// <summary>
+/// A server under test, started as a child process of this executable (<c>serve candy|baseline</c>), so the CPU time
+/// and memory read from /proc are the server's alone. Commands go to its stdin; answers come back on its stdout.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly SemaphoreSlim _commands = new(1, 1);
+
+    private ServerProcess(string side, Process process, int port)
+    {
+        Side = side;
+        _process = process;
+        EndPoint = new IPEndPoint(IPAddress.Loopback, port);
+    }
+
+    public string Side { get; }
+
+    public IPEndPoint EndPoint { get; }
+
+    public int Pid => _process.Id;
+
+    public TimeSpan CpuTime => ProcStats.CpuTime(Pid);
+
+    public long ResidentBytes => ProcStats.ResidentBytes(Pid);
+
+    public static async Task<ServerProcess> StartAsync(string side)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this executable is unknown."),
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
+        {
+            // Started as `dotnet CandyPack.Benchmarks.dll`: the child needs the assembly path too.
+            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(side);
+        // Both sides run the workstation GC alike, whatever the calling environment says.
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {side} server.");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"[{side} server] {e.Data}");
+            }
+        };
+        process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            var answer = await ReadAnswerAsync(process, timeout.Token);
+            var port = answer.StartsWith("@port ", StringComparison.Ordinal)
+                ? int.Parse(answer["@port ".Length..], CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException($"The {side} server said '{answer}' instead of its port.");
+            return new ServerProcess(side, process, port);
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one control command and returns the text after <c>@ok</c>.</summary>
+    public async Task<string> CommandAsync(string command, TimeSpan? timeout = null)
+    {
+        await _commands.WaitAsync();
+        try
+        {
+            using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            await _process.StandardInput.WriteLineAsync(command);
+            await _process.StandardInput.FlushAsync(cancel.Token);
+            var answer = await ReadAnswerAsync(_process, cancel.Token);
+            return answer.StartsWith("@ok", StringComparison.Ordinal)
+                ? answer["@ok".Length..].Trim()
+                : throw new InvalidOperationException($"The {Side} server answered '{command}' with '{answer}'.");
+        }
+        finally
+        {
+            _commands.Release();
+        }
+    }
+
+    /// <summary>Collects garbage in the server, then reads its resident memory and the size of its managed heap.</summary>
+    public async Task<MemoryReading> SettleAsync()
+    {
+        var heap = long.Parse(await CommandAsync("gc"), CultureInfo.InvariantCulture);
+        // Give the kernel a moment to account pages the collector has just released.
+        await Task.Delay(500);
+        return new MemoryReading(ResidentBytes, heap);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await _process.StandardInput.WriteLineAsync("quit");
+                await _process.StandardInput.FlushAsync();
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                await _process.WaitForExitAsync(wait.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            Console.Error.WriteLine($"The {Side} server did not stop when asked; killing it.");
+            _process.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _process.Dispose();
+            _commands.Dispose();
+        }
+    }
+
+    private static async Task<string> ReadAnswerAsync(Process process, CancellationToken cancellationToken)
+    {
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith('@'))
+            {
+                return line;
+            }
+
+            Console.Error.WriteLine(line);
+        }
+
+        throw new InvalidOperationException($"The server process exited (code {(process.HasExited ? process.ExitCode : -1)}) before answering.");
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CandyPack.Benchmarks.Servers;
+
+/// <summary>
+/// <c>serve candy|baseline</c>: the server process. It prints <c>@port &lt;port&gt;</c> once listening, then obeys
+/// <see cref="ControlLoop"/> until told to quit or its stdin closes.
+/// </summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(string side)
+    {
+        var (app, broadcast) = side switch
+        {
+            "candy" => CandyServer.Build(),
+            "baseline" => BaselineServer.Build(),
+            _ => throw new ArgumentException($"Unknown server '{side}': use candy or baseline.", nameof(side)),
+        };
+
+        await using (app)
+        {
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var output = Console.Out;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"@port {new Uri(address).Port}"));
+            await ControlLoop.RunAsync(broadcast, Console.In, output);
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await app.StopAsync(stopping.Token);
+        }
+
+        return 0;
+    }
+}
