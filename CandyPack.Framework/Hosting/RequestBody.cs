@@ -21,8 +21,9 @@ internal sealed class RequestBody : IDisposable
         _json = json;
     }
 
+    // The content type is checked first: HasFormContentType would allocate a form feature for every bodiless GET.
     public static bool HasReadableBody(HttpRequest request) =>
-        request.ContentLength != 0 && (request.HasFormContentType || request.HasJsonContentType());
+        request.ContentType is not null && request.ContentLength != 0 && (request.HasFormContentType || request.HasJsonContentType());
 
     /// <exception cref="BadHttpRequestException">400 for malformed JSON or form data; 413 past the body limit.</exception>
     public static async Task<RequestBody> ReadAsync(HttpRequest request, long? limit, CancellationToken cancellationToken)

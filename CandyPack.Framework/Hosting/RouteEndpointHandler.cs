@@ -36,8 +36,8 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
             ValueTask<object?> call;
             if (controller is not null)
             {
-                scope = site.Services.CreateAsyncScope();
-                call = controller.InvokeAsync(scope.Value.ServiceProvider, candy);
+                scope = controller.NeedsScope ? site.Services.CreateAsyncScope() : null;
+                call = controller.InvokeAsync(scope?.ServiceProvider, candy);
             }
             else
             {

@@ -78,6 +78,7 @@ internal static class SiteLoader
         var site = new SiteRuntime(definition, configuration, options, provider, logger);
         try
         {
+            AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());
             site.Channels = channels;
             site.Disposables.Add(channels);
             channels.Start(site.JsonOptions, provider);
@@ -127,6 +128,21 @@ internal static class SiteLoader
             return new Data.SqlDatabase(registry, registry.Default, CancellationToken.None);
         });
     }
+
+    /// <summary>The site is ready for <c>/_candy/health</c> only while its default database answers.</summary>
+    private static void AddDatabaseReadiness(SiteRuntime site, Data.DatabaseRegistry databases) =>
+        site.ReadinessChecks.Add(async cancellationToken =>
+        {
+            try
+            {
+                await databases.Default.RunAsync("SELECT 1", null, cancellationToken);
+                return null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return $"the database '{databases.Default.Name}' does not answer: {e.Message}";
+            }
+        });
 
     /// <summary>Host singletons a site's own services may depend on.</summary>
     private static readonly Type[] SharedHostServices =

@@ -6,21 +6,33 @@ namespace CandyPack.Routing;
 internal sealed class ControllerDescriptor
 {
     private readonly Func<object, Candy, ValueTask<object?>> _call;
+    private readonly Func<object>? _create;
 
     private ControllerDescriptor(Type type, string location, Func<object, Candy, ValueTask<object?>> call)
     {
         Type = type;
         Location = location;
         _call = call;
+
+        // A controller that takes nothing and holds nothing to dispose needs no DI scope per request: create it directly.
+        var constructors = type.GetConstructors();
+        if (constructors is [{ } only] && only.GetParameters().Length == 0 &&
+            !typeof(IDisposable).IsAssignableFrom(type) && !typeof(IAsyncDisposable).IsAssignableFrom(type))
+        {
+            _create = System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(only)).Compile();
+        }
     }
+
+    /// <summary>Whether calling the controller needs a per-request service scope (its constructor takes services, or it is disposable).</summary>
+    public bool NeedsScope => _create is null;
 
     public Type Type { get; }
 
     /// <summary>The lower-case folder path below <c>controller/</c>, such as <c>hello/get/index</c>.</summary>
     public string Location { get; }
 
-    public ValueTask<object?> InvokeAsync(IServiceProvider services, Candy candy) =>
-        _call(services.GetRequiredService(Type), candy);
+    public ValueTask<object?> InvokeAsync(IServiceProvider? services, Candy candy) =>
+        _call(_create is not null ? _create() : services!.GetRequiredService(Type), candy);
 
     /// <summary>Describes <paramref name="type"/>, or returns null when it is not a controller in a <c>Controller</c> namespace.</summary>
     public static ControllerDescriptor? TryCreate(Type type)

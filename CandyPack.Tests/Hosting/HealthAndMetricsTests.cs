@@ -29,6 +29,21 @@ public sealed class HealthAndMetricsTests
     }
 
     [Test]
+    public async Task Health_IsNotReady_WhileTheDatabaseDoesNotAnswer()
+    {
+        // Port 9 (discard) on loopback: nothing listens there, so every connection is refused at once.
+        await using var server = await CandyServer.StartAsync(TestSite.Create(
+            "Streams", """{ "mysql": { "host": "127.0.0.1", "port": 9, "user": "nobody", "password": "none", "database": "none" } }"""));
+
+        using var response = await server.GetAsync("/_candy/health");
+        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(health.GetProperty("ready").GetBoolean(), Is.False);
+        Assert.That(health.GetProperty("checks").GetProperty("sites").GetProperty("description").GetString(), Does.Contain("does not answer"));
+    }
+
+    [Test]
     public async Task Health_ReportsOpenStreamsPerSite()
     {
         await using var server = await CandyServer.StartAsync(TestSite.Create("Streams"));
