@@ -10,6 +10,7 @@ state_dir="${CANDY_TEST_STATE:-$PWD/artifacts/services}"
 mkdir -p "$state_dir"
 export CANDY_TEST_STATE="$state_dir"
 
+rm -f "$state_dir/env.sh"
 for service in scripts/services/*.sh; do
   [ -e "$service" ] || continue
   # Each service script installs what is missing, starts the service and appends its settings to env.sh.
