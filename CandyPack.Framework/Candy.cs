@@ -114,19 +114,19 @@ public sealed partial class Candy
     /// <param name="status">The status code; 200 by default.</param>
     /// <exception cref="InvalidOperationException">A stream or another response was already started.</exception>
     public void Return(object? value, int status = StatusCodes.Status200OK) =>
-        SetResponse(new PendingResponse(value, status, null), nameof(Return));
+        SetResponse(new PendingResponse(value, status, null) { Source = nameof(Return) });
 
     /// <summary>Ends the request with <paramref name="status"/> and an optional plain-text message.</summary>
     /// <exception cref="InvalidOperationException">A stream or another response was already started.</exception>
     public void Abort(int status, string? message = null) =>
-        SetResponse(new PendingResponse(message, status, null, "text/plain; charset=utf-8"), nameof(Abort));
+        SetResponse(new PendingResponse(message, status, null, "text/plain; charset=utf-8") { Source = nameof(Abort) });
 
     /// <summary>Redirects the client to <paramref name="url"/> (302, or 301 when <paramref name="permanent"/>).</summary>
     /// <exception cref="InvalidOperationException">A stream or another response was already started.</exception>
     public void Redirect(string url, bool permanent = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
-        SetResponse(new PendingResponse(null, permanent ? StatusCodes.Status301MovedPermanently : StatusCodes.Status302Found, url), nameof(Redirect));
+        SetResponse(new PendingResponse(null, permanent ? StatusCodes.Status301MovedPermanently : StatusCodes.Status302Found, url) { Source = nameof(Redirect) });
     }
 
     internal void CancelForTimeout()
@@ -159,8 +159,9 @@ public sealed partial class Candy
         _timeout?.Dispose();
     }
 
-    private void SetResponse(PendingResponse response, string source)
+    private void SetResponse(PendingResponse response)
     {
+        var source = response.Source;
         if (_finished)
         {
             throw new InvalidOperationException($"{Route}: {source} was called after the request had finished (it timed out or was already answered).");
@@ -172,7 +173,7 @@ public sealed partial class Candy
             throw new InvalidOperationException($"{Route}: {source} was called after {_response.Source}; a request has one response.");
         }
 
-        _response = response with { Source = source };
+        _response = response;
     }
 
     private partial void EnsureNoStream(string source);

@@ -77,9 +77,15 @@ internal sealed class ControllerDescriptor
         return string.Join('/', parts);
     }
 
-    private static async ValueTask<object?> CallPlain(object controller, Candy candy)
+    private static ValueTask<object?> CallPlain(object controller, Candy candy)
     {
-        await ((IController)controller).Handle(candy);
+        var handled = ((IController)controller).Handle(candy);
+        return handled.IsCompletedSuccessfully ? default : AwaitPlain(handled);
+    }
+
+    private static async ValueTask<object?> AwaitPlain(Task handled)
+    {
+        await handled;
         return null;
     }
 
