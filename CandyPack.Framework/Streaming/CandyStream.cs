@@ -182,7 +182,15 @@ public sealed class CandyStream
     /// <summary>Reports a producer failure: logged, sent as an error message, then the stream closes.</summary>
     internal void Fail(Exception error)
     {
-        _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
+        if (error is Data.DatabaseUnavailableException)
+        {
+            // The database layer logs an outage once, however many streams meet it.
+            _logger.LogDebug(error, "Stream {Route} met the database outage; the client gets an error message and the stream closes", _route);
+        }
+        else
+        {
+            _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
+        }
         if (Volatile.Read(ref _state) != StateOpen || !_queue.Writer.TryWrite(StreamMessage.Message(new StreamError(error.Message))))
         {
             // The producer already closed (or the queue is full): the writer sends this after what is queued.
