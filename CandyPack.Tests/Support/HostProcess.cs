@@ -37,7 +37,13 @@ internal sealed partial class HostProcess : IAsyncDisposable
     public static HostProcess Start(params string[] arguments) =>
         StartDll(Path.Combine(AppContext.BaseDirectory, "CandyPack.Host.dll"), arguments);
 
-    public static HostProcess StartDll(string hostDll, params string[] arguments)
+    public static HostProcess StartDll(string hostDll, params string[] arguments) =>
+        StartDll(hostDll, new Dictionary<string, string>(), arguments);
+
+    /// <param name="hostDll">The host to run.</param>
+    /// <param name="environment">Extra variables, such as <c>CANDY_REDIS</c> for the site's <c>redis</c> setting.</param>
+    /// <param name="arguments">The host's command line.</param>
+    public static HostProcess StartDll(string hostDll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -49,6 +55,11 @@ internal sealed partial class HostProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         return new HostProcess(Process.Start(start)!);
@@ -77,14 +88,20 @@ internal sealed partial class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the process (SIGKILL), as a crash would, and waits until it is gone.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
         }
 
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
     }
 
