@@ -11,10 +11,8 @@ namespace CandyPack.Streaming;
 /// </summary>
 internal static class StreamSources
 {
-    public static async Task PumpAsync<T>(CandyStream stream, IAsyncEnumerable<T> source)
-    {
-        var token = stream.CancellationToken;
-        try
+    public static Task PumpAsync<T>(CandyStream stream, IAsyncEnumerable<T> source) =>
+        RunAsync(stream, async token =>
         {
             // Cancelling the token (client gone, host stopping) reaches an [EnumeratorCancellation] parameter;
             // await using disposes the enumerator on every exit, so the generator's finally blocks run.
@@ -23,80 +21,37 @@ internal static class StreamSources
             {
                 if (!await stream.WriteAsync(items.Current, token))
                 {
-                    return;
+                    return false;
                 }
             }
 
-            stream.Close();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
+            return true;
+        });
 
-    public static async Task PumpAsync<T>(CandyStream stream, IEnumerable<T> source)
-    {
-        var token = stream.CancellationToken;
-        try
+    public static Task PumpAsync<T>(CandyStream stream, IEnumerable<T> source) =>
+        RunAsync(stream, async token =>
         {
             await Task.Yield();
             foreach (var item in source)
             {
                 if (!await stream.WriteAsync(item, token))
                 {
-                    return;
+                    return false;
                 }
             }
 
-            stream.Close();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
+            return true;
+        });
 
-    public static async Task PumpAsync<T>(CandyStream stream, Task<T> task)
-    {
-        var token = stream.CancellationToken;
-        try
-        {
-            var value = await task.WaitAsync(token);
-            await stream.WriteAsync(value, token);
-            stream.Close();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
+    public static Task PumpAsync<T>(CandyStream stream, Task<T> task) =>
+        RunAsync(stream, async token => await stream.WriteAsync(await task.WaitAsync(token), token));
 
-    public static async Task PumpAsync(CandyStream stream, Task task)
-    {
-        var token = stream.CancellationToken;
-        try
+    public static Task PumpAsync(CandyStream stream, Task task) =>
+        RunAsync(stream, async token =>
         {
             await task.WaitAsync(token);
-            stream.Close();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
+            return true;
+        });
 
     /// <summary>UTF-8 text, one message per line (CR, LF or CR LF). The decoder keeps a character split across reads whole.</summary>
     public static Task PumpAsync(CandyStream stream, Stream source) =>
@@ -104,10 +59,8 @@ internal static class StreamSources
 
     public static Task PumpAsync(CandyStream stream, PipeReader source) => PumpAsync(stream, source.AsStream());
 
-    public static async Task PumpAsync(CandyStream stream, TextReader source)
-    {
-        var token = stream.CancellationToken;
-        try
+    public static Task PumpAsync(CandyStream stream, TextReader source) =>
+        RunAsync(stream, async token =>
         {
             using (source)
             {
@@ -115,45 +68,27 @@ internal static class StreamSources
                 {
                     if (!await stream.WriteAsync(line, token))
                     {
-                        return;
+                        return false;
                     }
                 }
             }
 
-            stream.Close();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
+            return true;
+        });
 
-    public static async Task PumpAsync<T>(CandyStream stream, ChannelReader<T> source)
-    {
-        var token = stream.CancellationToken;
-        try
+    public static Task PumpAsync<T>(CandyStream stream, ChannelReader<T> source) =>
+        RunAsync(stream, async token =>
         {
             await foreach (var item in source.ReadAllAsync(token))
             {
                 if (!await stream.WriteAsync(item, token))
                 {
-                    return;
+                    return false;
                 }
             }
 
-            stream.Close();
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
+            return true;
+        });
 
     /// <summary>Pushed: each notification is a send, so a slow client meets the slow-consumer policy.</summary>
     public static void Subscribe<T>(CandyStream stream, IObservable<T> source)
@@ -170,6 +105,29 @@ internal static class StreamSources
             stream.Close();
         }
         catch (OperationCanceledException) when (!stream.IsOpen)
+        {
+        }
+        catch (Exception e)
+        {
+            stream.Fail(e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a pulled producer: closes the stream (with its <c>end</c> event) when the producer reports it finished,
+    /// leaves it alone when the producer stopped because the stream closed, and turns a failure into an error message.
+    /// </summary>
+    private static async Task RunAsync(CandyStream stream, Func<CancellationToken, Task<bool>> produce)
+    {
+        var token = stream.CancellationToken;
+        try
+        {
+            if (await produce(token))
+            {
+                stream.Close();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
         catch (Exception e)
