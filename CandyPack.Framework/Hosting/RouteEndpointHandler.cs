@@ -71,6 +71,7 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                     stream.Fail(new InvalidOperationException($"{route}: the handler opened a stream and also returned a value. Use one of them."));
                 }
 
+                stream.HandlerReturned();
                 await stream.Completion;
             }
             else
@@ -82,10 +83,12 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         {
             // The response has started as an event stream: report the failure inside it rather than dropping the connection.
             stream.Fail(e);
+            stream.HandlerReturned();
             await stream.Completion;
         }
         finally
         {
+            candy.ActiveStream?.HandlerReturned();
             site.RequestEnded();
             if (CandyMetrics.Requests.Enabled || CandyMetrics.RequestDuration.Enabled)
             {

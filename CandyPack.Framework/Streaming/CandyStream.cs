@@ -36,6 +36,8 @@ public sealed class CandyStream
     private bool _abandoned;
     private bool _activeSinceHeartbeat;
     private string? _lateError;
+    private bool _handlerReturned;
+    private TaskCompletionSource? _handlerWaiter;
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
     {
@@ -168,16 +170,8 @@ public sealed class CandyStream
     }
 
     /// <summary>Writes from a pulled producer, waiting while the queue is full: pulled sources go as fast as the client reads.</summary>
-    internal ValueTask<bool> WriteAsync(object? data, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _state) != StateOpen)
-        {
-            return ValueTask.FromResult(false);
-        }
-
-        var message = StreamMessage.Message(data);
-        return _queue.Writer.TryWrite(message) ? ValueTask.FromResult(true) : WaitAndWriteAsync(message, cancellationToken);
-    }
+    internal ValueTask<bool> WriteAsync(object? data, CancellationToken cancellationToken) =>
+        Pull(StreamMessage.Message(data), cancellationToken);
 
     /// <summary>Reports a producer failure: logged, sent as an error message, then the stream closes.</summary>
     internal void Fail(Exception error)
@@ -198,6 +192,19 @@ public sealed class CandyStream
         }
 
         Close();
+    }
+
+    /// <summary>The route's handler has returned (or failed, after reporting it with <see cref="Fail"/>).</summary>
+    internal void HandlerReturned()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _handlerReturned = true;
+            waiter = _handlerWaiter;
+        }
+
+        waiter?.TrySetResult();
     }
 
     /// <summary>Host shutdown: end the response without an <c>end</c> event, so clients reconnect to the next instance.</summary>
@@ -228,16 +235,8 @@ public sealed class CandyStream
     internal bool PushFramed(ReadOnlyMemory<byte> frame) => Push(StreamMessage.Framed(frame));
 
     /// <summary>Writes a frame made once for many connections, waiting while the queue is full (a channel's replay).</summary>
-    internal ValueTask<bool> WriteFramedAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _state) != StateOpen)
-        {
-            return ValueTask.FromResult(false);
-        }
-
-        var message = StreamMessage.Framed(frame);
-        return _queue.Writer.TryWrite(message) ? ValueTask.FromResult(true) : WaitAndWriteAsync(message, cancellationToken);
-    }
+    internal ValueTask<bool> WriteFramedAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
+        Pull(StreamMessage.Framed(frame), cancellationToken);
 
     private bool Push(StreamMessage message)
     {
@@ -270,6 +269,17 @@ public sealed class CandyStream
             _registry.Options.Queue);
         Abandon("slow consumer", abort: true);
         return false;
+    }
+
+    /// <summary>Queues for a pulled producer: at once when there is room, else once the writer has made some.</summary>
+    private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _state) != StateOpen)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        return _queue.Writer.TryWrite(message) ? ValueTask.FromResult(true) : WaitAndWriteAsync(message, cancellationToken);
     }
 
     private async ValueTask<bool> WaitAndWriteAsync(StreamMessage message, CancellationToken cancellationToken)
@@ -357,6 +367,11 @@ public sealed class CandyStream
             }
             while (await reader.WaitToReadAsync());
 
+            if (_sendEnd && !_abandoned)
+            {
+                await HandlerReturnedAsync();
+            }
+
             if (Volatile.Read(ref _lateError) is { } lateError && !_abandoned)
             {
                 _transport.Write(StreamMessage.Message(new StreamError(lateError)));
@@ -383,6 +398,35 @@ public sealed class CandyStream
     }
 
     private const int FlushThreshold = 32 * 1024;
+
+    /// <summary>How long a closed stream waits for its handler before the end event; see <see cref="HandlerReturnedAsync"/>.</summary>
+    private static readonly TimeSpan HandlerGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A handler that fails after its producer closed (Return after Stream) still gets its error in before the end
+    /// event. The wait is bounded, so a handler that itself awaits <see cref="Completion"/> cannot hold the stream.
+    /// </summary>
+    private async Task HandlerReturnedAsync()
+    {
+        Task returned;
+        lock (_gate)
+        {
+            if (_handlerReturned)
+            {
+                return;
+            }
+
+            returned = (_handlerWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        try
+        {
+            await returned.WaitAsync(HandlerGrace);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
 
     private ValueTask<System.IO.Pipelines.FlushResult> FlushAsync(long messages)
     {
