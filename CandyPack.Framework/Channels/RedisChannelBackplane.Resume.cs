@@ -17,6 +17,12 @@ internal sealed partial class RedisChannelBackplane
             return null;
         }
 
+        if (state.LastBackplaneId.IsNone)
+        {
+            // The channel is new here (this instance may have just started): learn where the stream is first.
+            await TrackAsync(link);
+        }
+
         var upTo = state.LastBackplaneId;
         var from = after.Shared;
         if (from.IsNone || upTo.IsNone || from > upTo)

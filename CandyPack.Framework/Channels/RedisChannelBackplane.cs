@@ -160,15 +160,18 @@ internal sealed partial class RedisChannelBackplane : IDisposable
 
     private async Task<string> SendAsync(RedisChannelLink link, RedisMessage message, Task previous)
     {
-        // Queued now, under the channel's gate, so appends reach Redis in the order of their numbers.
-        var append = RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(link.State), MaxLength, _pubSub, link.State.Name, message);
         try
         {
+            // Queued before the first await, under the channel's gate, so appends reach Redis in the order of their numbers.
             // This instance's subscribers get the message through the subscription, in the order Redis gave.
-            return (await append).ToString();
+            return (await RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(link.State), MaxLength, _pubSub, link.State.Name, message)).ToString();
         }
         catch (RedisException e)
         {
+            // Off the caller's thread first: a failure seen at once would otherwise be handled under the channel's
+            // gate, and stopping every channel takes the gates in the other order.
+            await Task.Yield();
+
             // Redis may still run the append (a paused server answers late): the catch-up checks before appending again.
             Degrade(e, _redis.Configuration);
             await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
