@@ -13,7 +13,7 @@ internal static class ServeCommand
 {
     public static async Task<int> RunAsync(string side)
     {
-        var (app, broadcast) = side switch
+        var (app, broadcasters) = side switch
         {
             "candy" => CandyServer.Build(),
             "baseline" => BaselineServer.Build(),
@@ -26,7 +26,7 @@ internal static class ServeCommand
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var output = Console.Out;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"@port {new Uri(address).Port}"));
-            await ControlLoop.RunAsync(broadcast, Console.In, output);
+            await ControlLoop.RunAsync(broadcasters, Console.In, output);
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await app.StopAsync(stopping.Token);
         }
