@@ -39,6 +39,9 @@ internal sealed class BenchSettings
 
     public int IdleStreams => Quick ? 1_000 : 10_000;
 
+    /// <summary>Streams per HTTP/2 connection in the multiplexed idle row: Kestrel's default limit of concurrent streams.</summary>
+    public int StreamsPerH2Connection { get; } = 100;
+
     public TimeSpan JsonDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
 
     public TimeSpan JsonWarmup => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);

@@ -13,8 +13,8 @@ internal static class BaselineServer
     public static (WebApplication App, IReadOnlyList<IBroadcaster> Broadcasters) Build()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(ServerSetup.Url);
         ServerSetup.Configure(builder);
+        builder.WebHost.ConfigureKestrel(ServerSetup.Listen);
         var app = builder.Build();
         var broadcast = new BaselineBroadcast();
 

@@ -11,6 +11,7 @@ internal static class CandyServer
     {
         var options = new CandyHostOptions { ConfigureBuilder = ServerSetup.Configure };
         options.Urls.Add(ServerSetup.Url);
+        options.Urls.Add(ServerSetup.H2cUrl);
         var site = new SiteDefinition(Path.Combine(AppContext.BaseDirectory, "Site"), typeof(Www).Assembly, typeof(Www).Namespace![..^".Route".Length]);
         return (CandyApplication.Build(options, [site]), [CandyChannelBroadcast.Shared, CandyHandleBroadcast.Shared]);
     }
