@@ -72,7 +72,7 @@ internal static class CandyApplication
         }
 
         HealthEndpoint.Map(app);
-        app.UseMiddleware<Client.ClientScriptMiddleware>();
+        Client.ClientScripts.Use(app);
         app.UseRouting();
         app.Use((context, next) =>
         {
