@@ -74,4 +74,26 @@ public sealed class RequestValueTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("Request body is not valid JSON"));
     }
+
+    [TestCase("   ")]
+    [TestCase("{\"name\": ")]
+    public async Task JsonContentType_OnARouteThatNeverReadsTheBody_IsServed(string body)
+    {
+        using var request = _server.Request(HttpMethod.Get, "/hello");
+        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _server.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("hello via GET"));
+    }
+
+    [Test]
+    public async Task JsonOfTheWrongShape_ReadThroughJsonOfT_Is400_SayingWhy()
+    {
+        using var content = new StringContent("[1, 2]", Encoding.UTF8, "application/json");
+        using var response = await _server.Client.PostAsync("/json", content);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("Request body does not fit"));
+    }
 }
