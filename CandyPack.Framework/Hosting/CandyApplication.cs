@@ -57,6 +57,11 @@ internal static class CandyApplication
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
         builder.Services.AddSingleton<SiteActivator>();
         builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
+        if (server.MaxConcurrentRequests > 0)
+        {
+            ConcurrencyLimit.AddTo(builder.Services, server.MaxConcurrentRequests);
+        }
+
         options.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -66,14 +71,16 @@ internal static class CandyApplication
 
         options.ConfigurePipeline?.Invoke(app);
         app.UseMiddleware<CandyErrorMiddleware>(options.Development);
+        app.UseRouting();
+
+        // After routing, so the limiter sees the endpoint's DisableRateLimiting (health); before everything it limits.
         if (server.MaxConcurrentRequests > 0)
         {
-            app.UseMiddleware<ConcurrencyLimitMiddleware>(server.MaxConcurrentRequests);
+            app.UseRateLimiter();
         }
 
         HealthEndpoint.Map(app);
         app.UseMiddleware<Client.ClientScriptMiddleware>();
-        app.UseRouting();
         app.Use((context, next) =>
         {
             if (context.GetEndpoint() is not null)

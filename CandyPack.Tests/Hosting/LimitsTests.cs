@@ -53,4 +53,23 @@ public sealed class LimitsTests
 
         open.Shutdown(SocketShutdown.Both);
     }
+
+    [Test]
+    public async Task Health_AnswersWhileMaxConcurrentRequestsAreInFlight()
+    {
+        await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "server": { "maxConcurrentRequests": 1 } }"""));
+        using var open = await RawHttp.OpenAsync(server.Address, $"/idle?key={Probe.NewKey()}");
+        var site = ((CandyPack.Hosting.SiteRegistry)server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry))!).Sites[0];
+        Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == 1), Is.True);
+
+        using var live = await server.GetAsync("/_candy/health/live");
+        using var ready = await server.GetAsync("/_candy/health");
+        using var refused = await server.GetAsync("/string");
+
+        Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "the stream still holds the only slot");
+
+        open.Shutdown(SocketShutdown.Both);
+    }
 }
