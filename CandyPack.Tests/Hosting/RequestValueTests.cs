@@ -96,4 +96,24 @@ public sealed class RequestValueTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("Request body does not fit"));
     }
+
+    [TestCase("/input/channel?name=two%0Alines", "channel name")]
+    [TestCase("/input/channel?name=" + LongName, "channel name")]
+    [TestCase("/input/order?by=name%3B%20DROP%20TABLE%20items", "column name")]
+    [TestCase("/input/where?op=%3D%3D", "Unknown operator")]
+    public async Task InvalidInputForTheFramework_Is400_WithTheFrameworksMessage_InProductionToo(string path, string message)
+    {
+        await using var production = await CandyServer.StartAsync(o => o.Development = false, TestSite.Create("Good"));
+
+        using var response = await production.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(body, Does.Contain(message));
+        Assert.That(body, Does.Not.Contain(" at CandyPack").And.Not.Contain("Exception"));
+        var logged = production.Logs.Entries.Where(e => e.Message.Contains("400", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.That(logged, Has.Some.Contains("GET " + path[..path.IndexOf('?', StringComparison.Ordinal)]).And.Some.Contains(message), string.Join(Environment.NewLine, logged));
+    }
+
+    private const string LongName = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 }
