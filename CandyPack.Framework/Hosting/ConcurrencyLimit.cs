@@ -28,6 +28,7 @@ internal static class ConcurrencyLimit
 
     private static async ValueTask RefuseAsync(HttpContext context, int limit, CancellationToken cancellationToken)
     {
+        ReportedFailure.Mark(context);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConcurrencyLimit)).LogWarning(
             "{Method} {Path} refused with 503: {Limit} requests already in flight (server.maxConcurrentRequests)",
             context.Request.Method,
