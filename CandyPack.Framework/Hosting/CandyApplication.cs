@@ -73,7 +73,7 @@ internal static class CandyApplication
         app.UseMiddleware<CandyErrorMiddleware>(options.Development);
         app.UseRouting();
 
-        // After routing, so the limiter sees the endpoint's DisableRateLimiting (health); before everything it limits.
+        // After routing, so the limiter sees health's DisableRateLimiting; before candy.js, static files and routes, which it limits.
         if (server.MaxConcurrentRequests > 0)
         {
             app.UseRateLimiter();
