@@ -20,6 +20,7 @@ public sealed partial class Candy
     private readonly SiteRuntime _site;
     private CancellationTokenSource? _timeout;
     private PendingResponse? _response;
+    private RequestBody? _body;
     private bool _finished;
 
     internal Candy(HttpContext context, SiteRuntime site, RouteInfo route)
@@ -62,15 +63,18 @@ public sealed partial class Candy
 
     internal SiteRuntime Site => _site;
 
-    internal RequestBody Body { get; set; } = RequestBody.Empty;
+    /// <summary>The form or JSON body, read the first time something asks for it.</summary>
+    internal RequestBody Body => _body ??= RequestBody.Of(HttpContext.Request, _site.Options.Request.MaxBodySize, Aborted);
 
     internal bool HasResponse => _response is not null;
 
     /// <summary>
     /// A request value by key, looked up in order in the route values (<c>{id}</c>), the query string,
     /// a form body and the top-level properties of a JSON body. <see langword="null"/> when none has it.
+    /// The body is read the first time a lookup reaches it.
     /// </summary>
     /// <param name="key">The name, matched case-insensitively for query, form and route values.</param>
+    /// <exception cref="BadHttpRequestException">The body is malformed (400) or too large (413); left uncaught, that is the response.</exception>
     public string? Request(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -89,6 +93,7 @@ public sealed partial class Candy
     }
 
     /// <summary>The JSON request body deserialised as <typeparamref name="T"/> (web defaults), or default when there is none.</summary>
+    /// <exception cref="BadHttpRequestException">The body is malformed or does not fit <typeparamref name="T"/> (400), or is too large (413); left uncaught, that is the response.</exception>
     public T? Json<T>() => Body.Deserialize<T>(_site.JsonOptions);
 
     /// <summary>A request header's value, or <see langword="null"/> when absent.</summary>
@@ -156,6 +161,7 @@ public sealed partial class Candy
     internal void Finish()
     {
         _finished = true;
+        _body?.Dispose();
         _timeout?.Dispose();
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Hosting;
 
 /// <summary>
-/// The request delegate of one route: creates the <see cref="Candy"/> facade, reads a form/JSON body, runs the
+/// The request delegate of one route: creates the <see cref="Candy"/> facade, runs the
 /// controller or inline handler under the request timeout, then writes the regular response or keeps the request
 /// open until its stream closes.
 /// </summary>
@@ -28,11 +28,6 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         site.RequestStarted();
         try
         {
-            if (RequestBody.HasReadableBody(context.Request))
-            {
-                candy.Body = await RequestBody.ReadAsync(context.Request, limits.MaxBodySize, context.RequestAborted);
-            }
-
             ValueTask<object?> call;
             if (controller is not null)
             {
@@ -100,7 +95,6 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
             if (!abandoned)
             {
                 candy.Finish();
-                candy.Body.Dispose();
                 if (scope is { } s)
                 {
                     await s.DisposeAsync();
@@ -145,7 +139,6 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 }
 
                 candy.Finish();
-                candy.Body.Dispose();
                 if (scope is { } s)
                 {
                     await s.DisposeAsync();

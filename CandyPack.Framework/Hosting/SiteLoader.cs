@@ -173,21 +173,6 @@ internal static class SiteLoader
         var seen = new Dictionary<(string, string, string), RouteDefinition>();
         foreach (var route in routes)
         {
-            var key = (route.Subdomain, route.Method, route.Pattern.TrimEnd('/').ToLowerInvariant());
-            if (seen.TryGetValue(key, out var first))
-            {
-                errors.Add($"{route.RouteFile}: {route.Method} {route.Pattern} is mapped twice (first in {first.RouteFile}).");
-                continue;
-            }
-
-            seen[key] = route;
-            ControllerDescriptor? controller = null;
-            if (route.Target is not null && (controller = resolver.Resolve(route, out var error)) is null)
-            {
-                errors.Add(error!);
-                continue;
-            }
-
             RoutePattern pattern;
             try
             {
@@ -196,6 +181,22 @@ internal static class SiteLoader
             catch (RoutePatternException e)
             {
                 errors.Add($"{route.RouteFile}: {route.Method} {route.Pattern} is not a valid route pattern: {e.Message}");
+                continue;
+            }
+
+            var key = (route.Subdomain, route.Method, RouteTemplateKey.Of(pattern));
+            if (seen.TryGetValue(key, out var first))
+            {
+                errors.Add(Duplicate(route, first));
+                continue;
+            }
+
+            seen[key] = route;
+
+            ControllerDescriptor? controller = null;
+            if (route.Target is not null && (controller = resolver.Resolve(route, out var error)) is null)
+            {
+                errors.Add(error!);
                 continue;
             }
 
@@ -221,4 +222,10 @@ internal static class SiteLoader
         site.Endpoints = endpoints;
         site.Routes = infos;
     }
+
+    private static string Duplicate(RouteDefinition route, RouteDefinition first) =>
+        route.Pattern == first.Pattern
+            ? $"{route.RouteFile}: {route.Method} {route.Pattern} is mapped twice (first in {first.RouteFile})."
+            : $"{route.RouteFile}: {route.Method} {route.Pattern} matches the same requests as {first.Method} {first.Pattern} " +
+              $"(in {first.RouteFile}), so routing could not choose between them. Remove one, or make them differ by a literal segment or a constraint such as {{id:int}}.";
 }
