@@ -63,9 +63,6 @@ internal sealed class SiteReloader : IDisposable
         }
     }
 
-    /// <summary>Rebuilds, retirements and unload checks still running; each logs its own failure.</summary>
-    internal Task Pending => _background.WhenAll();
-
     public void Dispose()
     {
         _watcher.Dispose();
