@@ -65,6 +65,10 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         }
     }
 
+    /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
+    internal IReadOnlyList<(string Name, int Subscribers, int History)> Snapshot() =>
+        [.. _channels.Values.Select(c => (c.Name, c.SubscriberCount, c.HistoryCount))];
+
     public CandyChannel Channel(string name)
     {
         if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing))
@@ -89,7 +93,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             return redis.PublishAsync(state, data, eventName);
         }
 
-        return Task.FromResult(state.PublishLocal(data, eventName, Json, Now, sameMillisecond: false).ToString());
+        return Task.FromResult(state.PublishLocal(data, eventName, Json, Now).ToString());
     }
 
     /// <summary>Refuses the request with 403 unless every registered <see cref="IChannelAuthorizer"/> allows it.</summary>
@@ -157,7 +161,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
                 upTo = entry.Id;
             }
 
-            state.GoLive(subscriber, upTo);
+            // The replay may end at a newer id than its last message (one read back but already seen by the client).
+            state.GoLive(subscriber, replay.Newest > upTo ? replay.Newest : upTo);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

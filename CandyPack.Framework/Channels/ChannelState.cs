@@ -12,7 +12,7 @@ internal sealed class ChannelState
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
     private ChannelSubscriber[] _subscribers = [];
-    private List<ChannelHistoryEntry>? _held;
+    private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
     {
@@ -27,6 +27,18 @@ internal sealed class ChannelState
     public CandyChannel Handle { get; }
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>Messages in this instance's history now.</summary>
+    public int HistoryCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history.Count;
+            }
+        }
+    }
 
     /// <summary>The newest id delivered here.</summary>
     public ChannelMessageId LastId
@@ -55,53 +67,63 @@ internal sealed class ChannelState
     private ChannelMessageId _lastId;
     private ChannelMessageId _lastBackplaneId;
 
-    /// <summary>
-    /// Gives the next id, frames the message once and delivers it here (the in-process backplane). With
-    /// <paramref name="sameMillisecond"/>, ids count on within the newest id's millisecond instead of following the
-    /// clock, so the ids a backplane gives later stay larger.
-    /// </summary>
-    public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now, bool sameMillisecond)
+    /// <summary>Gives the next id, frames the message once and delivers it here (the in-process backplane).</summary>
+    public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now)
     {
         lock (_gate)
         {
-            var last = sameMillisecond && _lastBackplaneId > _lastId ? _lastBackplaneId : _lastId;
-            var id = ChannelMessageId.Next(last, sameMillisecond && !last.IsNone ? 0 : now);
+            var id = ChannelMessageId.Next(_lastId, now);
             var frame = SseFormatter.Frame(data, eventName, id.ToString(), json);
             DeliverLocked(new ChannelHistoryEntry(id, now, frame));
             return id;
         }
     }
 
-    /// <summary>Delivers a message that came through the backplane; an id already delivered is a duplicate and dropped.</summary>
-    public void DeliverFromBackplane(ChannelMessageId id, string payload, string? eventName, JsonSerializerOptions json, long now, bool deliver)
+    /// <summary>
+    /// Delivers here a message the backplane cannot share now, under an id of <paramref name="origin"/> (this
+    /// instance) that follows the newest shared id: see <see cref="ChannelMessageId"/>.
+    /// </summary>
+    public ChannelMessageId PublishFromOrigin(ReadOnlyMemory<byte> payload, string? eventName, string origin, long number, long now)
     {
         lock (_gate)
         {
-            if (id > _lastBackplaneId)
-            {
-                _lastBackplaneId = id;
-            }
-
-            if (!deliver || id <= _lastId)
-            {
-                return;
-            }
-
-            var entry = Entry(id, payload, eventName, json, now);
-            if (_held is not null)
-            {
-                _held.Add(entry);
-                return;
-            }
-
-            DeliverLocked(entry);
+            var id = ChannelMessageId.FromOrigin(_lastBackplaneId, origin, number);
+            DeliverLocked(Entry(id, payload, eventName, now));
+            return id;
         }
     }
 
-    /// <summary>Frames a message that came through the backplane, once for every subscriber of this instance.</summary>
-    /// <remarks>A JSON payload arrives as its compact text, which frames to the same bytes as the value it came from.</remarks>
-    public static ChannelHistoryEntry Entry(ChannelMessageId id, string payload, string? eventName, JsonSerializerOptions json, long now) =>
-        new(id, now, SseFormatter.Frame(payload, eventName, id.ToString(), json));
+    /// <summary>
+    /// Takes a message in the order the backplane gives. One at or before the newest backplane id is a repeat and
+    /// dropped; with <paramref name="deliver"/> false (this instance delivered it first) only its id is noted.
+    /// </summary>
+    public void DeliverFromBackplane(in ChannelHistoryEntry entry, bool deliver)
+    {
+        lock (_gate)
+        {
+            if (entry.Id.Shared <= _lastBackplaneId)
+            {
+                return;
+            }
+
+            if (_held is not null)
+            {
+                // The catch-up decides where the newest backplane id ends up, once it has read what came before.
+                _held.Add((entry, deliver));
+                return;
+            }
+
+            _lastBackplaneId = entry.Id.Shared;
+            if (deliver && entry.Id > _lastId)
+            {
+                DeliverLocked(entry);
+            }
+        }
+    }
+
+    /// <summary>Frames a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
+    public static ChannelHistoryEntry Entry(ChannelMessageId id, ReadOnlyMemory<byte> payload, string? eventName, long now) =>
+        new(id, now, SseFormatter.Frame(payload.Span, eventName, id.ToString()));
 
     /// <summary>Records that the backplane has reached <paramref name="id"/>, so a catch-up starts after it.</summary>
     public void NoteBackplaneId(ChannelMessageId id)
@@ -144,15 +166,42 @@ internal sealed class ChannelState
                 }
             }
 
-            if (held is not null)
+            foreach (var (entry, deliver) in held ?? [])
             {
-                foreach (var entry in held)
+                if (entry.Id.Shared <= _lastBackplaneId)
                 {
-                    if (entry.Id > _lastId)
-                    {
-                        DeliverLocked(entry);
-                    }
+                    continue;
                 }
+
+                _lastBackplaneId = entry.Id.Shared;
+                if (deliver && entry.Id > _lastId)
+                {
+                    DeliverLocked(entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>Ends a catch-up that could not read: held messages are dropped, as the next catch-up reads them again.</summary>
+    public void AbandonCatchUp()
+    {
+        lock (_gate)
+        {
+            _held = null;
+        }
+    }
+
+    /// <summary>
+    /// Ends every subscriber's stream without an <c>end</c> event, so clients reconnect with their last id and learn
+    /// there whether they can be caught up or get a <c>reset</c>.
+    /// </summary>
+    public void DisconnectSubscribers()
+    {
+        lock (_gate)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Stream.Shutdown();
             }
         }
     }

@@ -77,6 +77,28 @@ internal static class SseFormatter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Frames a payload that is already UTF-8 (a string's bytes, or compact JSON), as <see cref="Frame(object?, string?, string?, JsonSerializerOptions)"/>
+    /// frames the value it came from; for messages that arrive as bytes, such as from Redis.
+    /// </summary>
+    public static byte[] Frame(ReadOnlySpan<byte> utf8Data, string? eventName, string? id)
+    {
+        var buffer = new ArrayBufferWriter<byte>(utf8Data.Length + 64);
+        if (eventName is not null)
+        {
+            WriteField(buffer, EventPrefix, eventName);
+        }
+
+        if (id is not null)
+        {
+            WriteField(buffer, IdPrefix, id);
+        }
+
+        WriteDataLines(buffer, utf8Data);
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Checks an <c>event</c> or <c>id</c> value: a line break would end the field early and corrupt the stream.</summary>
     public static void ValidateField(string? value, string name)
     {
