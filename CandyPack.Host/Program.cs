@@ -6,10 +6,18 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 
+switch (args)
+{
+    case ["new", .. var newArguments]:
+        return SiteTemplate.Create(newArguments);
+    case ["publish", .. var publishArguments]:
+        return await SitePublisher.PublishAsync(publishArguments);
+}
+
 HostArguments arguments;
 try
 {
-    arguments = HostArguments.Parse(args);
+    arguments = HostArguments.Parse(args is ["run", .. var runArguments] ? runArguments : args);
 }
 catch (ArgumentException e)
 {
