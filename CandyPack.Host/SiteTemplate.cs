@@ -6,6 +6,7 @@ namespace CandyPack.Host;
 /// <summary>
 /// <c>candy new &lt;folder&gt;</c>: writes the site of the <c>dotnet new candypack</c> template (embedded from
 /// templates/content/candypack), named after the folder and referencing the framework package of this tool's version.
+/// As with <c>dotnet new</c>, file names take the folder's name and contents its namespace-safe form.
 /// </summary>
 internal static class SiteTemplate
 {
@@ -43,9 +44,8 @@ internal static class SiteTemplate
             var relative = resource[Prefix.Length..].Replace(SourceName, name, StringComparison.Ordinal);
             var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var replacement = relative.EndsWith(".cs", StringComparison.Ordinal) ? NamespaceOf(name) : name;
             var text = Read(assembly, resource)
-                .Replace(SourceName, replacement, StringComparison.Ordinal)
+                .Replace(SourceName, NamespaceOf(name), StringComparison.Ordinal)
                 .Replace("CANDYPACK_VERSION", frameworkVersion, StringComparison.Ordinal);
             File.WriteAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         }
