@@ -65,6 +65,10 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         }
     }
 
+    /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
+    internal IReadOnlyList<(string Name, int Subscribers, int History)> Snapshot() =>
+        [.. _channels.Values.Select(c => (c.Name, c.SubscriberCount, c.HistoryCount))];
+
     public CandyChannel Channel(string name)
     {
         if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing))

@@ -28,6 +28,18 @@ internal sealed class ChannelState
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
+    /// <summary>Messages in this instance's history now.</summary>
+    public int HistoryCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history.Count;
+            }
+        }
+    }
+
     /// <summary>The newest id delivered here.</summary>
     public ChannelMessageId LastId
     {
