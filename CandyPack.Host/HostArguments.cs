@@ -2,12 +2,16 @@ using System.Globalization;
 
 namespace CandyPack.Host;
 
-/// <summary>The command line: <c>[--port N] [--urls URL;URL] [--no-build] SITE [SITE...]</c>.</summary>
+/// <summary>The command line of <c>run</c>: <c>[--port N] [--urls URL;URL] [--no-build] SITE [SITE...]</c>.</summary>
 internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, int? HttpsPort, IReadOnlyList<string> Urls, bool NoBuild)
 {
     public const string Usage =
         """
-        Usage: CandyPack.Host [options] <site-folder> [more site folders]
+        Usage: CandyPack.Host [run] [options] <site-folder> [more site folders]
+           or, installed as the dotnet tool `candy`:
+               candy run [options] <site-folder> [more site folders]
+               candy new <folder>                       create a site there, as `dotnet new candypack -o <folder>` does
+               candy publish <site-folder> <out-folder> publish for production: <out>/host runs <out>/site
 
           <site-folder>   a site: a folder with a .csproj (built, then served) or a published site (--no-build)
           --port N        listen on http://127.0.0.1:N (default: the first site's server.port, else 1071)

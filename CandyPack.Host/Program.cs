@@ -5,10 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 
+switch (args)
+{
+    case ["new", .. var newArguments]:
+        return SiteTemplate.Create(newArguments);
+    case ["publish", .. var publishArguments]:
+        return await SitePublisher.PublishAsync(publishArguments);
+}
+
 HostArguments arguments;
 try
 {
-    arguments = HostArguments.Parse(args);
+    arguments = HostArguments.Parse(args is ["run", .. var runArguments] ? runArguments : args);
 }
 catch (ArgumentException e)
 {

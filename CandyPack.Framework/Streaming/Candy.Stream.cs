@@ -212,19 +212,14 @@ public sealed partial class Candy
         return stream;
     }
 
-    /// <summary>Hands <paramref name="callback"/> <c>send</c> and <c>close</c>; the stream stays open until closed.</summary>
-    public CandyStream Stream(Action<Func<object?, bool>, Action> callback)
-    {
-        ArgumentNullException.ThrowIfNull(callback);
-        var stream = Begin().Started();
-        Run(stream, () => callback(stream.SendFunction, stream.Close));
-        return stream;
-    }
-
     /// <summary>
-    /// Hands <paramref name="callback"/> <c>send</c> and <c>close</c>; the cleanup it returns runs exactly once when the
-    /// stream closes, whoever closes it.
+    /// Hands <paramref name="callback"/> <c>send</c> and <c>close</c>; the stream stays open until closed, and the
+    /// cleanup it returns (or <c>null</c> for none) runs exactly once when the stream closes, whoever closes it.
     /// </summary>
+    /// <remarks>
+    /// This is the only two-parameter callback shape, so a compile error inside such a lambda is reported as itself
+    /// rather than as "cannot return a value" from a void-returning alternative.
+    /// </remarks>
     public CandyStream Stream(Func<Func<object?, bool>, Action, Action?> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);

@@ -13,7 +13,10 @@ public sealed class ReloadTests
     [Test]
     public async Task EditingAController_ServesTheNewCode_MovesOldStreamsToIt_SurvivesACompileError_AndUnloadsTheOldBuild()
     {
-        var folder = CreateSite("v1");
+        using var site = new ScratchSite("ReloadSite");
+        var folder = site.Folder;
+        Directory.CreateDirectory(Path.Combine(folder, "route"));
+        WriteRoutes(folder, "v1");
         await using var host = HostProcess.Start(folder, "--port", "0");
         var address = await host.WaitForAddressAsync(Deadline);
         Assert.That(address, Is.Not.Null, host.Output);
@@ -55,27 +58,6 @@ public sealed class ReloadTests
         ticks.Dispose();
         Assert.That(await Eventually.TrueAsync(() => host.Output.Contains("Build 1 of site ReloadSite was unloaded", StringComparison.Ordinal), Deadline, TimeSpan.FromMilliseconds(250)), Is.True, host.Output);
         Assert.That(host.Output, Does.Contain("Build 1 of site ReloadSite was unloaded and collected"));
-    }
-
-    private static string CreateSite(string version)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "candy-reload-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path.Combine(folder, "route"));
-        var framework = Path.Combine(Repository.Root, "CandyPack.Framework", "CandyPack.Framework.csproj");
-        File.WriteAllText(Path.Combine(folder, "ReloadSite.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{framework}" />
-              </ItemGroup>
-            </Project>
-            """);
-        WriteRoutes(folder, version);
-        return folder;
     }
 
     private static void WriteRoutes(string folder, string version) =>

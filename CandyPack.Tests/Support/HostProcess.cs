@@ -43,15 +43,21 @@ internal sealed partial class HostProcess : IAsyncDisposable
     /// <param name="hostDll">The host to run.</param>
     /// <param name="environment">Extra variables, such as <c>CANDY_REDIS</c> for the site's <c>redis</c> setting.</param>
     /// <param name="arguments">The host's command line.</param>
-    public static HostProcess StartDll(string hostDll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static HostProcess StartDll(string hostDll, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Launch("dotnet", [hostDll, .. arguments], environment);
+
+    /// <summary>Starts a host installed as an executable, such as the <c>candy</c> tool.</summary>
+    public static HostProcess StartExecutable(string executable, params string[] arguments) =>
+        Launch(executable, arguments, new Dictionary<string, string>());
+
+    private static HostProcess Launch(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Repository.Root,
         };
-        start.ArgumentList.Add(hostDll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
