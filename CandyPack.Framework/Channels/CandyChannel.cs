@@ -42,12 +42,7 @@ public sealed class CandyChannel
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was sent.</exception>
     public Task<string> Publish(object? data, string? eventName = null)
     {
-        SseFormatter.ValidateField(eventName, nameof(eventName));
-        if (eventName is "end" or ChannelHub.ResetEvent)
-        {
-            throw new ArgumentException($"The event name '{eventName}' is reserved: clients treat it as the end of the stream or a history reset.", nameof(eventName));
-        }
-
+        StreamEvents.Validate(eventName, id: null);
         return Hub.PublishAsync(State, data, eventName);
     }
 

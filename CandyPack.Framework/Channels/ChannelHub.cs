@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,6 @@ namespace CandyPack.Channels;
 /// </summary>
 internal sealed class ChannelHub : ICandyChannels, IDisposable
 {
-    public const string ResetEvent = "reset";
     private const int MaxNameLength = 200;
 
     private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
@@ -138,9 +138,9 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             if (replay.Reset)
             {
                 Logger.LogDebug("Channel {Channel}: Last-Event-ID {Id} is older than the history; the client gets a reset", state.Name, lastEventId);
-                stream.Send(
+                stream.SendReserved(
                     new ChannelResetMessage(state.Name, lastEventId, "The messages after this id are no longer kept; reload the state, then follow live messages."),
-                    ResetEvent,
+                    StreamEvents.Reset,
                     replay.Newest.IsNone ? null : replay.Newest.ToString());
                 state.GoLive(subscriber, replay.Newest);
                 return;

@@ -32,7 +32,7 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
         if (_pending.Count >= pendingLimit)
         {
             // Too much arrived during the replay: end without an end event, so the client reconnects and resumes.
-            Stream.Shutdown();
+            Stream.Disconnect();
             return;
         }
 

@@ -14,8 +14,6 @@ namespace CandyPack;
 /// <summary>The streaming half of the facade: <c>candy.Stream(x)</c> for every input form of the guide.</summary>
 public sealed partial class Candy
 {
-    private static readonly ConcurrentDictionary<(Type Type, Type Form), Func<Candy, object, CandyStream>?> GenericForms = new();
-
     internal CandyStream? ActiveStream { get; private set; }
 
     /// <summary>Opens a stream and returns its handle: <c>Send</c>, <c>Error</c>, <c>Close</c>, <c>On("close")</c>.</summary>
@@ -65,16 +63,19 @@ public sealed partial class Candy
 
         if (message is Task task)
         {
-            // An async method's Task is a Task<VoidTaskResult> underneath: that is a task of nothing.
-            var result = ElementType(task.GetType(), typeof(Task<>));
-            return result is null || result.Name == "VoidTaskResult" ? Stream(task) : Generic(message, task.GetType(), typeof(Task<>), nameof(StartTask))!;
+            return StreamForms.Start(this, message, typeof(Task<>)) ?? Stream(task);
         }
 
-        var type = message.GetType();
-        return Generic(message, type, typeof(IAsyncEnumerable<>), nameof(StartAsyncEnumerable))
-            ?? Generic(message, type, typeof(ChannelReader<>), nameof(StartChannel))
-            ?? Generic(message, type, typeof(IObservable<>), nameof(StartObservable))
-            ?? (IsDictionary(type) ? null : Generic(message, type, typeof(IEnumerable<>), nameof(StartEnumerable)))
+        if (message is ValueTask valueTask)
+        {
+            return Stream(valueTask);
+        }
+
+        return StreamForms.Start(this, message, typeof(ValueTask<>))
+            ?? StreamForms.Start(this, message, typeof(IAsyncEnumerable<>))
+            ?? StreamForms.Start(this, message, typeof(ChannelReader<>))
+            ?? StreamForms.Start(this, message, typeof(IObservable<>))
+            ?? (StreamForms.IsDictionary(message.GetType()) ? null : StreamForms.Start(this, message, typeof(IEnumerable<>)))
             ?? Single(message);
     }
 
@@ -87,7 +88,7 @@ public sealed partial class Candy
             return Stream(text);
         }
 
-        if (IsDictionary(items.GetType()))
+        if (StreamForms.IsDictionary(items.GetType()))
         {
             return Single(items);
         }
@@ -136,6 +137,9 @@ public sealed partial class Candy
 
     /// <summary>Streams a value task's result as one message, then closes; a fault becomes an error message.</summary>
     public CandyStream Stream<T>(ValueTask<T> task) => Stream(task.AsTask());
+
+    /// <summary>Closes the stream when the value task completes; a fault becomes an error message.</summary>
+    public CandyStream Stream(ValueTask task) => Stream(task.AsTask());
 
     /// <summary>Closes the stream when the task completes; a fault becomes an error message.</summary>
     public CandyStream Stream(Task task)
@@ -261,11 +265,7 @@ public sealed partial class Candy
 
     private CandyStream Begin()
     {
-        if (_finished)
-        {
-            throw new InvalidOperationException($"{Route}: Stream was called after the request had finished (it timed out or was already answered).");
-        }
-
+        var context = Live();
         if (_response is not null)
         {
             throw Mixed($"{Route}: Stream was called after {_response.Source}. A request has one response: a stream or a regular one, not both.");
@@ -276,13 +276,13 @@ public sealed partial class Candy
             throw Mixed($"{Route}: Stream was called twice. One request carries one stream; send further messages through the handle the first call returned.");
         }
 
-        if (HttpContext.Response.HasStarted)
+        if (context.Response.HasStarted)
         {
             throw Mixed($"{Route}: Stream was called after the response had started; a request has one response.");
         }
 
         var streams = _site.Streams;
-        var stream = new CandyStream(HttpContext, Route, streams, new SseTransport(HttpContext, _site.JsonOptions), _site.Logger);
+        var stream = new CandyStream(context, Route, streams, new SseTransport(context, _site.JsonOptions), _site.Logger);
         if (!streams.TryAdd(stream))
         {
             throw new BadHttpRequestException(
@@ -307,58 +307,4 @@ public sealed partial class Candy
             throw Mixed($"{Route}: {source} was called after Stream. A request has one response: a stream or a regular one, not both.");
         }
     }
-
-    private static bool IsDictionary(Type type) =>
-        typeof(IDictionary).IsAssignableFrom(type) ||
-        type.GetInterfaces().Any(i => i.IsGenericType &&
-            (i.GetGenericTypeDefinition() == typeof(IDictionary<,>) || i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)));
-
-    /// <summary>Starts the typed overload for <paramref name="form"/> (such as IAsyncEnumerable&lt;T&gt;) when the value has that form.</summary>
-    private CandyStream? Generic(object message, Type type, Type form, string starter)
-    {
-        // Types from a site's collectible load context are not cached: the cache would keep a reloaded site alive.
-        var start = type.IsCollectible
-            ? StarterFor(type, form, starter)
-            : GenericForms.GetOrAdd((type, form), static (key, starter) => StarterFor(key.Type, key.Form, starter), starter);
-        return start?.Invoke(this, message);
-    }
-
-    private static Func<Candy, object, CandyStream>? StarterFor(Type type, Type form, string starter)
-    {
-        var element = ElementType(type, form);
-        return element is null
-            ? null
-            : typeof(Candy).GetMethod(starter, BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(element)
-                .CreateDelegate<Func<Candy, object, CandyStream>>();
-    }
-
-    private static Type? ElementType(Type type, Type form)
-    {
-        if (form.IsInterface)
-        {
-            return type.GetInterfaces().Append(type)
-                .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == form)?.GetGenericArguments()[0];
-        }
-
-        for (var t = type; t is not null; t = t.BaseType)
-        {
-            if (t.IsGenericType && t.GetGenericTypeDefinition() == form)
-            {
-                return t.GetGenericArguments()[0];
-            }
-        }
-
-        return null;
-    }
-
-    private static CandyStream StartTask<T>(Candy candy, object source) => candy.Stream((Task<T>)source);
-
-    private static CandyStream StartAsyncEnumerable<T>(Candy candy, object source) => candy.Stream((IAsyncEnumerable<T>)source);
-
-    private static CandyStream StartChannel<T>(Candy candy, object source) => candy.Stream((ChannelReader<T>)source);
-
-    private static CandyStream StartObservable<T>(Candy candy, object source) => candy.Stream((IObservable<T>)source);
-
-    private static CandyStream StartEnumerable<T>(Candy candy, object source) => candy.Stream((IEnumerable<T>)source);
 }

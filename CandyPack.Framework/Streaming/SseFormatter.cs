@@ -77,15 +77,6 @@ internal static class SseFormatter
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Checks an <c>event</c> or <c>id</c> value: a line break would end the field early and corrupt the stream.</summary>
-    public static void ValidateField(string? value, string name)
-    {
-        if (value is not null && value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
-        {
-            throw new ArgumentException($"An SSE {name} cannot contain CR, LF or NUL characters.", name);
-        }
-    }
-
     private static void WriteField(IBufferWriter<byte> writer, ReadOnlySpan<byte> prefix, string value)
     {
         writer.Write(prefix);

@@ -60,6 +60,12 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
         _unflushed++;
     }
 
+    public void WriteRetry(int milliseconds)
+    {
+        SseFormatter.WriteRetry(_writer, milliseconds);
+        _unflushed++;
+    }
+
     public ValueTask<FlushResult> FlushAsync()
     {
         _unflushed = 0;

@@ -1,0 +1,84 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Threading.Channels;
+
+namespace CandyPack.Streaming;
+
+/// <summary>
+/// Finds the typed <c>candy.Stream</c> overload for a value passed as <see cref="object"/>: a generic form (such as
+/// <c>IAsyncEnumerable&lt;T&gt;</c>) is found by reflection once per type and started through a cached delegate.
+/// </summary>
+internal static class StreamForms
+{
+    private static readonly ConcurrentDictionary<(Type Type, Type Form), Func<Candy, object, CandyStream>?> Starters = new();
+
+    /// <summary>Streams <paramref name="message"/> by its <paramref name="form"/>, or <see langword="null"/> when it does not have that form.</summary>
+    public static CandyStream? Start(Candy candy, object message, Type form)
+    {
+        var type = message.GetType();
+
+        // Types from a site's collectible load context are not cached: the cache would keep a reloaded site alive.
+        var start = type.IsCollectible
+            ? StarterFor(type, form)
+            : Starters.GetOrAdd((type, form), static key => StarterFor(key.Type, key.Form));
+        return start?.Invoke(candy, message);
+    }
+
+    public static bool IsDictionary(Type type) =>
+        typeof(IDictionary).IsAssignableFrom(type) ||
+        type.GetInterfaces().Any(i => i.IsGenericType &&
+            (i.GetGenericTypeDefinition() == typeof(IDictionary<,>) || i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)));
+
+    private static Func<Candy, object, CandyStream>? StarterFor(Type type, Type form)
+    {
+        var element = ElementType(type, form);
+
+        // An async method's Task is a Task<VoidTaskResult> underneath: that is a task of nothing.
+        if (element is null || element.Name == "VoidTaskResult")
+        {
+            return null;
+        }
+
+        var starter = form == typeof(Task<>) ? nameof(StartTask)
+            : form == typeof(ValueTask<>) ? nameof(StartValueTask)
+            : form == typeof(IAsyncEnumerable<>) ? nameof(StartAsyncEnumerable)
+            : form == typeof(ChannelReader<>) ? nameof(StartChannel)
+            : form == typeof(IObservable<>) ? nameof(StartObservable)
+            : nameof(StartEnumerable);
+        return typeof(StreamForms).GetMethod(starter, BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(element)
+            .CreateDelegate<Func<Candy, object, CandyStream>>();
+    }
+
+    private static Type? ElementType(Type type, Type form)
+    {
+        if (form.IsInterface)
+        {
+            return type.GetInterfaces().Append(type)
+                .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == form)?.GetGenericArguments()[0];
+        }
+
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == form)
+            {
+                return t.GetGenericArguments()[0];
+            }
+        }
+
+        return null;
+    }
+
+    private static CandyStream StartTask<T>(Candy candy, object source) => candy.Stream((Task<T>)source);
+
+    private static CandyStream StartValueTask<T>(Candy candy, object source) => candy.Stream((ValueTask<T>)source);
+
+    private static CandyStream StartAsyncEnumerable<T>(Candy candy, object source) => candy.Stream((IAsyncEnumerable<T>)source);
+
+    private static CandyStream StartChannel<T>(Candy candy, object source) => candy.Stream((ChannelReader<T>)source);
+
+    private static CandyStream StartObservable<T>(Candy candy, object source) => candy.Stream((IObservable<T>)source);
+
+    private static CandyStream StartEnumerable<T>(Candy candy, object source) => candy.Stream((IEnumerable<T>)source);
+}
