@@ -15,21 +15,37 @@ namespace CandyPack;
 /// </remarks>
 public sealed class CandyChannel
 {
+    private ChannelState _state;
+
     internal CandyChannel(ChannelHub hub, ChannelState state)
     {
         Hub = hub;
-        State = state;
+        _state = state;
     }
 
     /// <summary>The channel's name.</summary>
-    public string Name => State.Name;
+    public string Name => _state.Name;
 
     /// <summary>How many requests on this host instance are subscribed now.</summary>
     public int LocalSubscribers => State.SubscriberCount;
 
     internal ChannelHub Hub { get; }
 
-    internal ChannelState State { get; }
+    /// <summary>The channel's live state: a handle kept past an idle channel's removal follows the name to its new state.</summary>
+    internal ChannelState State
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            if (state.Retired)
+            {
+                state = Hub.Channel(state.Name).State;
+                Volatile.Write(ref _state, state);
+            }
+
+            return state;
+        }
+    }
 
     /// <summary>
     /// Sends <paramref name="data"/> (a string as it is, anything else as JSON) to every subscriber, framed once, and

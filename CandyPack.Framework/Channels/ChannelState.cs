@@ -4,20 +4,23 @@ using CandyPack.Streaming;
 namespace CandyPack.Channels;
 
 /// <summary>
-/// One channel on this instance: its subscribers, its history and the newest id. Every delivery happens under one
-/// lock, so ids, history and each subscriber's queue see messages in one order.
+/// One channel on this instance: its subscribers, its history and the newest id. Under the lock only the id, the
+/// history append and the hand-over to the fan-out happen; serialising is done before, and the fan-out after, by one
+/// deliverer at a time, so every subscriber sees messages in id order while publishers never wait on subscribers.
 /// </summary>
 internal sealed class ChannelState
 {
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
-    private ChannelSubscriber[] _subscribers = [];
+    private readonly ChannelFanOut _fanOut;
     private List<ChannelHistoryEntry>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
     {
         Name = name;
+        _lastActivity = hub.Now;
         _history = new ChannelHistory(history);
+        _fanOut = new ChannelFanOut(_gate);
         Handle = new CandyChannel(hub, this);
     }
 
@@ -26,7 +29,13 @@ internal sealed class ChannelState
     /// <summary>The public handle, made once per channel.</summary>
     public CandyChannel Handle { get; }
 
-    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+    public int SubscriberCount => _fanOut.Count;
+
+    /// <summary>Set once the hub has let go of this channel; a handle that still holds it takes the live one.</summary>
+    public bool Retired { get; private set; }
+
+    /// <summary>When something last happened here (Unix milliseconds): a message, a subscribe or an unsubscribe.</summary>
+    private long _lastActivity;
 
     /// <summary>The newest id delivered here.</summary>
     public ChannelMessageId LastId
@@ -56,20 +65,29 @@ internal sealed class ChannelState
     private ChannelMessageId _lastBackplaneId;
 
     /// <summary>
-    /// Gives the next id, frames the message once and delivers it here (the in-process backplane). With
+    /// Gives the next id (<see cref="ChannelMessageId.None"/> when this channel was retired: take the live one and
+    /// publish again), keeps the message once and delivers it here (the in-process backplane). With
     /// <paramref name="sameMillisecond"/>, ids count on within the newest id's millisecond instead of following the
     /// clock, so the ids a backplane gives later stay larger.
     /// </summary>
     public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now, bool sameMillisecond)
     {
+        var payload = SharedMessage.Serialize(data, json);
+        ChannelMessageId id;
         lock (_gate)
         {
+            if (Retired)
+            {
+                return ChannelMessageId.None;
+            }
+
             var last = sameMillisecond && _lastBackplaneId > _lastId ? _lastBackplaneId : _lastId;
-            var id = ChannelMessageId.Next(last, sameMillisecond && !last.IsNone ? 0 : now);
-            var frame = SseFormatter.Frame(data, eventName, id.ToString(), json);
-            DeliverLocked(new ChannelHistoryEntry(id, now, frame));
-            return id;
+            id = ChannelMessageId.Next(last, sameMillisecond && !last.IsNone ? 0 : now);
+            DeliverLocked(new ChannelHistoryEntry(id, now, new SharedMessage(id.ToString(), eventName, payload)));
         }
+
+        _fanOut.Deliver();
+        return id;
     }
 
     /// <summary>Delivers a message that came through the backplane; an id already delivered is a duplicate and dropped.</summary>
@@ -96,12 +114,14 @@ internal sealed class ChannelState
 
             DeliverLocked(entry);
         }
+
+        _fanOut.Deliver();
     }
 
-    /// <summary>Frames a message that came through the backplane, once for every subscriber of this instance.</summary>
-    /// <remarks>A JSON payload arrives as its compact text, which frames to the same bytes as the value it came from.</remarks>
+    /// <summary>Makes the entry of a message that came through the backplane, once for every subscriber of this instance.</summary>
+    /// <remarks>A JSON payload arrives as its compact text, which is the same UTF-8 as the value it came from.</remarks>
     public static ChannelHistoryEntry Entry(ChannelMessageId id, string payload, string? eventName, JsonSerializerOptions json, long now) =>
-        new(id, now, SseFormatter.Frame(payload, eventName, id.ToString(), json));
+        new(id, now, new SharedMessage(id.ToString(), eventName, SharedMessage.Serialize(payload, json)));
 
     /// <summary>Records that the backplane has reached <paramref name="id"/>, so a catch-up starts after it.</summary>
     public void NoteBackplaneId(ChannelMessageId id)
@@ -155,33 +175,50 @@ internal sealed class ChannelState
                 }
             }
         }
+
+        _fanOut.Deliver();
     }
 
-    public void Add(ChannelSubscriber subscriber)
+    /// <returns><see langword="false"/> when this channel was retired: subscribe to the live one.</returns>
+    public bool Add(ChannelSubscriber subscriber, long now)
     {
         lock (_gate)
         {
-            _subscribers = [.. _subscribers, subscriber];
-        }
-    }
-
-    public void Remove(ChannelSubscriber subscriber)
-    {
-        lock (_gate)
-        {
-            var index = Array.IndexOf(_subscribers, subscriber);
-            if (index >= 0)
+            if (Retired)
             {
-                _subscribers = [.. _subscribers.AsSpan(0, index), .. _subscribers.AsSpan(index + 1)];
+                return false;
             }
+
+            _lastActivity = now;
+            _fanOut.Add(subscriber);
+            return true;
         }
     }
 
-    public void GoLive(ChannelSubscriber subscriber, ChannelMessageId replayedUpTo)
+    public void Remove(ChannelSubscriber subscriber, long now)
     {
         lock (_gate)
         {
-            subscriber.GoLive(replayedUpTo);
+            _lastActivity = now;
+            _fanOut.Remove(subscriber);
+        }
+    }
+
+    /// <summary>
+    /// Lets the hub drop this channel when no one is subscribed and nothing happened for <paramref name="idleMilliseconds"/>:
+    /// its history is then too old to resume from. Once retired, it takes no more messages or subscribers.
+    /// </summary>
+    public bool TryRetire(long now, long idleMilliseconds)
+    {
+        lock (_gate)
+        {
+            if (Retired || _fanOut.Count > 0 || _held is not null || now - _lastActivity < idleMilliseconds)
+            {
+                return Retired;
+            }
+
+            Retired = true;
+            return true;
         }
     }
 
@@ -206,11 +243,8 @@ internal sealed class ChannelState
     private void DeliverLocked(in ChannelHistoryEntry entry)
     {
         _lastId = entry.Id;
+        _lastActivity = entry.ReceivedAt;
         _history.Add(entry);
-        var subscribers = _subscribers;
-        for (var i = 0; i < subscribers.Length; i++)
-        {
-            subscribers[i].Offer(entry);
-        }
+        _fanOut.EnqueueLocked(entry);
     }
 }

@@ -1,9 +1,4 @@
-using System.Collections;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
-using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -34,50 +29,7 @@ public sealed partial class Candy
     /// overloads do, anything else as one JSON message, then closes.
     /// </summary>
     /// <exception cref="ArgumentException">The value is a delegate or another stream, which cannot be streamed.</exception>
-    public CandyStream Stream(object? message)
-    {
-        switch (message)
-        {
-            case null:
-                return Single(null);
-            case string text:
-                return Stream(text);
-            case System.IO.Stream bytes:
-                return Stream(bytes);
-            case TextReader reader:
-                return Stream(reader);
-            case PipeReader pipe:
-                return Stream(pipe);
-            case CandyChannel channel:
-                return Stream(channel);
-            case CandyStream:
-                throw new ArgumentException("A CandyStream cannot be streamed into another; send its messages through it directly.", nameof(message));
-            case Delegate callback:
-                throw new ArgumentException(
-                    $"Stream cannot take a {callback.GetType().Name}. It takes send => ..., (send, close) => ... returning a cleanup, " +
-                    "async send => ..., or a method returning IAsyncEnumerable<T>.",
-                    nameof(message));
-            case JsonElement or JsonNode or IDictionary:
-                return Single(message);
-        }
-
-        if (message is Task task)
-        {
-            return StreamForms.Start(this, message, typeof(Task<>)) ?? Stream(task);
-        }
-
-        if (message is ValueTask valueTask)
-        {
-            return Stream(valueTask);
-        }
-
-        return StreamForms.Start(this, message, typeof(ValueTask<>))
-            ?? StreamForms.Start(this, message, typeof(IAsyncEnumerable<>))
-            ?? StreamForms.Start(this, message, typeof(ChannelReader<>))
-            ?? StreamForms.Start(this, message, typeof(IObservable<>))
-            ?? (StreamForms.IsDictionary(message.GetType()) ? null : StreamForms.Start(this, message, typeof(IEnumerable<>)))
-            ?? Single(message);
-    }
+    public CandyStream Stream(object? message) => StreamForms.Dispatch(this, message);
 
     /// <summary>Streams a message per item, then closes; a dictionary (such as a database row) is one message.</summary>
     public CandyStream Stream<T>(IEnumerable<T> items)
@@ -255,7 +207,8 @@ public sealed partial class Candy
         }
     }
 
-    private CandyStream Single(object? message)
+    /// <summary>Streams one value as one message, then closes.</summary>
+    internal CandyStream Single(object? message)
     {
         var stream = Begin();
         stream.Send(message);
@@ -282,7 +235,7 @@ public sealed partial class Candy
         }
 
         var streams = _site.Streams;
-        var stream = new CandyStream(context, Route, streams, new SseTransport(context, _site.JsonOptions), _site.Logger);
+        var stream = new CandyStream(context, Route, streams, new SseTransport(context, _site.JsonOptions, streams.Options.SendBuffer), _site.Logger);
         if (!streams.TryAdd(stream))
         {
             throw new BadHttpRequestException(

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,6 @@ namespace CandyPack;
 /// so far behind that the queue fills is a slow consumer: by default it is disconnected and logged, so memory
 /// stays bounded. All members are safe to call from any thread.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer; it is cancelled on close and needs no disposal.")]
 public sealed class CandyStream
 {
     private const int StateOpen = 0;
@@ -27,11 +25,10 @@ public sealed class CandyStream
     private readonly StreamRegistry _registry;
     private readonly ILogger _logger;
     private readonly StreamConnectionWriter _writer;
-    private readonly Channel<StreamMessage> _queue;
+    private readonly StreamQueue _queue;
     private readonly Lock _gate = new();
-    private CancellationTokenSource? _cancellation;
+    private readonly StreamCloseHandlers _onClose;
     private CancellationTokenRegistration _clientGone;
-    private List<Action>? _closeHandlers;
     private Func<object?, bool>? _send;
     private int _state;
     private volatile StreamEnding _ending;
@@ -43,51 +40,23 @@ public sealed class CandyStream
         _route = route;
         _registry = registry;
         _logger = logger;
-        _queue = Channel.CreateBounded<StreamMessage>(new BoundedChannelOptions(registry.Options.Queue)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
-        _writer = new StreamConnectionWriter(this, transport, _queue.Reader, context, logger);
+        _queue = new StreamQueue(registry.Options.Queue);
+        _onClose = new StreamCloseHandlers(route, logger);
+        _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
     }
 
     /// <summary>Raised once when the stream closes, whoever closed it.</summary>
     public event Action? Closed
     {
         add => On("close", value!);
-        remove
-        {
-            lock (_gate)
-            {
-                _closeHandlers?.Remove(value!);
-            }
-        }
+        remove => _onClose.Remove(value!);
     }
 
     /// <summary><see langword="true"/> until the stream starts closing; <see cref="Send(object?)"/> then returns false.</summary>
     public bool IsOpen => Volatile.Read(ref _state) == StateOpen;
 
     /// <summary>Cancelled when the stream closes: pass it to timers, loops and I/O that feed the stream.</summary>
-    public CancellationToken CancellationToken
-    {
-        get
-        {
-            lock (_gate)
-            {
-                if (_cancellation is null)
-                {
-                    _cancellation = new CancellationTokenSource();
-                    if (Volatile.Read(ref _state) == StateClosed)
-                    {
-                        _cancellation.Cancel();
-                    }
-                }
-
-                return _cancellation.Token;
-            }
-        }
-    }
+    public CancellationToken CancellationToken => _onClose.Token;
 
     /// <summary>Completes when the stream has closed and its close handlers have run.</summary>
     public Task Completion => _writer.Completion;
@@ -154,16 +123,7 @@ public sealed class CandyStream
             throw new ArgumentException($"CandyStream has no '{eventName}' event; the one event is \"close\".", nameof(eventName));
         }
 
-        lock (_gate)
-        {
-            if (Volatile.Read(ref _state) != StateClosed)
-            {
-                (_closeHandlers ??= []).Add(handler);
-                return;
-            }
-        }
-
-        RunHandler(handler);
+        _onClose.Add(handler);
     }
 
     /// <summary>The <c>send</c> function handed to callbacks.</summary>
@@ -209,7 +169,7 @@ public sealed class CandyStream
     internal void Disconnect()
     {
         BeginClosing(StreamEnding.Reconnect);
-        CancelProducers();
+        _onClose.CancelProducers();
     }
 
     /// <summary>Stops writing at once: the client left, or fell so far behind that it is cut off.</summary>
@@ -218,8 +178,8 @@ public sealed class CandyStream
         _logger.LogDebug("Stream {Route} cut: {Reason}", _route, reason);
         _ending = StreamEnding.Cut;
         Interlocked.CompareExchange(ref _state, StateClosing, StateOpen);
-        _queue.Writer.TryComplete();
-        CancelProducers();
+        _queue.Complete();
+        _onClose.CancelProducers();
         if (abort)
         {
             // Releases a writer blocked on a client that stopped reading.
@@ -227,20 +187,15 @@ public sealed class CandyStream
         }
     }
 
-    /// <summary>Queues a heartbeat when nothing was written for most of an interval; heartbeats are not activity.</summary>
-    internal void Heartbeat(long now, long idleAfter)
-    {
-        if (Volatile.Read(ref _state) == StateOpen && now - _writer.LastDataWrite >= idleAfter)
-        {
-            _queue.Writer.TryWrite(StreamMessage.Heartbeat);
-        }
-    }
+    /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
+    internal void Check(long now, long idleAfter, long stallAfter) => _writer.Check(now, idleAfter, stallAfter);
 
-    internal bool PushFramed(ReadOnlyMemory<byte> frame) => Push(StreamMessage.Framed(frame));
+    /// <summary>Queues a message made once for many connections (a channel's live message).</summary>
+    internal bool PushShared(SharedMessage message) => Push(StreamMessage.Share(message));
 
-    /// <summary>Writes a frame made once for many connections, waiting while the queue is full (a channel's replay).</summary>
-    internal ValueTask<bool> WriteFramedAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
-        Pull(StreamMessage.Framed(frame), cancellationToken);
+    /// <summary>Writes a message made once for many connections, waiting while the queue is full (a channel's replay).</summary>
+    internal ValueTask<bool> WriteSharedAsync(SharedMessage message, CancellationToken cancellationToken) =>
+        Pull(StreamMessage.Share(message), cancellationToken);
 
     /// <summary>
     /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
@@ -251,25 +206,11 @@ public sealed class CandyStream
     /// <summary>Called by the writer when it has stopped: the one place a stream finishes closing.</summary>
     internal void Finish()
     {
-        List<Action>? handlers;
-        lock (_gate)
-        {
-            Volatile.Write(ref _state, StateClosed);
-            handlers = _closeHandlers;
-            _closeHandlers = null;
-        }
-
-        _queue.Writer.TryComplete();
+        Volatile.Write(ref _state, StateClosed);
+        _queue.Complete();
         _clientGone.Dispose();
         _registry.Remove(this);
-        CancelProducers();
-        if (handlers is not null)
-        {
-            foreach (var handler in handlers)
-            {
-                RunHandler(handler);
-            }
-        }
+        _onClose.Close();
     }
 
     private void BeginClosing(StreamEnding ending)
@@ -277,7 +218,7 @@ public sealed class CandyStream
         if (Interlocked.CompareExchange(ref _state, StateClosing, StateOpen) == StateOpen)
         {
             _ending = ending;
-            _queue.Writer.TryComplete();
+            _queue.Complete();
         }
     }
 
@@ -288,7 +229,7 @@ public sealed class CandyStream
             return false;
         }
 
-        if (_queue.Writer.TryWrite(message))
+        if (_queue.TryWrite(message))
         {
             return true;
         }
@@ -298,77 +239,15 @@ public sealed class CandyStream
             return false;
         }
 
-        _registry.CountSlowConsumer();
-        if (_registry.Options.SlowConsumer == SlowConsumerPolicy.DropNewest)
+        if (!_registry.DropsOnSlowConsumer(_route, _context))
         {
-            _logger.LogDebug("Stream {Route}: queue of {Capacity} full, message dropped", _route, _registry.Options.Queue);
-            return false;
+            Cut("slow consumer", abort: true);
         }
 
-        _logger.LogWarning(
-            "Stream {Route} to {Client}: the client fell {Capacity} messages behind and was disconnected (slow consumer; stream.queue in config.json)",
-            _route,
-            _context.Connection.RemoteIpAddress,
-            _registry.Options.Queue);
-        Cut("slow consumer", abort: true);
         return false;
     }
 
     /// <summary>Queues for a pulled producer: at once when there is room, else once the writer has made some.</summary>
-    private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _state) != StateOpen)
-        {
-            return ValueTask.FromResult(false);
-        }
-
-        return _queue.Writer.TryWrite(message) ? ValueTask.FromResult(true) : WaitAndWriteAsync(message, cancellationToken);
-    }
-
-    private async ValueTask<bool> WaitAndWriteAsync(StreamMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _queue.Writer.WriteAsync(message, cancellationToken);
-            return true;
-        }
-        catch (ChannelClosedException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    private void CancelProducers()
-    {
-        CancellationTokenSource? cancellation;
-        lock (_gate)
-        {
-            cancellation = _cancellation;
-        }
-
-        try
-        {
-            cancellation?.Cancel();
-        }
-        catch (AggregateException e)
-        {
-            _logger.LogError(e, "Stream {Route}: a cancellation callback failed", _route);
-        }
-    }
-
-    private void RunHandler(Action handler)
-    {
-        try
-        {
-            handler();
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Stream {Route}: a close handler failed", _route);
-        }
-    }
+    private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _state) == StateOpen ? _queue.WriteAsync(message, cancellationToken) : ValueTask.FromResult(false);
 }

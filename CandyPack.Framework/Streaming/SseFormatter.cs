@@ -69,11 +69,23 @@ internal static class SseFormatter
         writer.Write("\n\n"u8);
     }
 
-    /// <summary>Frames a message once, for writing to many connections.</summary>
-    public static byte[] Frame(object? data, string? eventName, string? id, JsonSerializerOptions json)
+    /// <summary>Frames a shared message once, for writing to every SSE connection that receives it.</summary>
+    public static byte[] Frame(SharedMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        WriteMessage(buffer, data, eventName, id, json);
+        var buffer = new ArrayBufferWriter<byte>(message.Payload.Length + 64);
+        if (message.Event is not null)
+        {
+            WriteField(buffer, EventPrefix, message.Event);
+        }
+
+        if (message.Id is not null)
+        {
+            WriteField(buffer, IdPrefix, message.Id);
+        }
+
+        // A string payload and compact JSON frame alike: each line of the UTF-8 payload is a data field.
+        WriteDataLines(buffer, message.Payload.Span);
+        buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -11,12 +10,14 @@ namespace CandyPack.Streaming;
 /// closes; then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the
 /// failure the stream closed with and the <c>end</c> event.
 /// </summary>
-internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, ChannelReader<StreamMessage> queue, HttpContext context, ILogger logger)
+internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
 {
     private const int FlushThreshold = 32 * 1024;
 
     private Task _completion = Task.CompletedTask;
     private long _lastDataWrite = Environment.TickCount64;
+    private long _flushPendingSince;
+    private long _lastBeat;
 
     /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
     public Task Completion => _completion;
@@ -24,7 +25,35 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
     /// <summary>When the last application message was written (<see cref="Environment.TickCount64"/>); heartbeats do not count.</summary>
     public long LastDataWrite => Volatile.Read(ref _lastDataWrite);
 
+    /// <summary>Since when a flush has waited for the client (<see cref="Environment.TickCount64"/>), or 0 when none is waiting.</summary>
+    public long FlushPendingSince => Volatile.Read(ref _flushPendingSince);
+
     public void Start() => _completion = RunAsync();
+
+    /// <summary>
+    /// The registry's periodic look: cuts a client whose write has made no progress for <paramref name="stallAfter"/> ms,
+    /// and queues a heartbeat when neither a message nor a heartbeat went out for <paramref name="idleAfter"/> ms (a
+    /// heartbeat is not activity, so it never delays the next heartbeat).
+    /// </summary>
+    public void Check(long now, long idleAfter, long stallAfter)
+    {
+        if (stallAfter > 0 && FlushPendingSince is var since and > 0 && now - since >= stallAfter)
+        {
+            logger.LogWarning(
+                "Stream {Route} to {Client}: no write progress for {Seconds}s; the connection was cut (stalled client; stream.writeTimeout in config.json)",
+                stream.Route,
+                context.Connection.RemoteIpAddress,
+                stallAfter / 1000.0);
+            stream.Cut("stalled client", abort: true);
+            return;
+        }
+
+        if (idleAfter > 0 && stream.IsOpen && now - Math.Max(LastDataWrite, _lastBeat) >= idleAfter)
+        {
+            _lastBeat = now;
+            queue.TryWrite(StreamMessage.Heartbeat);
+        }
+    }
 
     /// <summary>Writes what follows the drained queue: the failure, a reconnection hint, and <c>end</c> when the stream ended on purpose.</summary>
     public async Task EndAsync()
@@ -38,7 +67,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
 
         try
         {
-            var wrote = false;
+            var written = 0;
             if (stream.Failure is { } failure)
             {
                 transport.Write(StreamMessage.Message(new StreamError(StreamFailure.ClientMessage(failure, context))));
@@ -47,18 +76,18 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
                     transport.WriteRetry(stream.Registry.Options.Retry ?? StreamFailure.DefaultRetryMilliseconds);
                 }
 
-                wrote = true;
+                written++;
             }
 
             if (ending == StreamEnding.End)
             {
                 transport.WriteEnd();
-                wrote = true;
+                written++;
             }
 
-            if (wrote)
+            if (written > 0)
             {
-                await transport.FlushAsync();
+                await FlushAsync(written);
             }
         }
         catch (Exception e) when (IsConnectionGone(e))
@@ -76,7 +105,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
             transport.Open(stream.Registry.Options.Retry);
             do
             {
-                while (stream.Ending != StreamEnding.Cut && queue.TryRead(out var message))
+                while (stream.Ending != StreamEnding.Cut && queue.Reader.TryRead(out var message))
                 {
                     Write(message);
                     written++;
@@ -105,7 +134,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
 
                 written = 0;
             }
-            while (await queue.WaitToReadAsync());
+            while (await queue.Reader.WaitToReadAsync());
         }
         catch (Exception e) when (IsConnectionGone(e))
         {
@@ -134,7 +163,22 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
             Hosting.CandyMetrics.BytesSent.Add(transport.UnflushedBytes);
         }
 
-        return transport.FlushAsync();
+        var flush = transport.FlushAsync();
+        return flush.IsCompleted ? flush : AwaitFlushAsync(flush);
+    }
+
+    /// <summary>A flush the client holds up: the registry's timer cuts the connection if it waits past <c>stream.writeTimeout</c>.</summary>
+    private async ValueTask<FlushResult> AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        Volatile.Write(ref _flushPendingSince, Environment.TickCount64);
+        try
+        {
+            return await flush;
+        }
+        finally
+        {
+            Volatile.Write(ref _flushPendingSince, 0);
+        }
     }
 
     private void Write(in StreamMessage message)

@@ -1,6 +1,9 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
 namespace CandyPack.Streaming;
@@ -12,6 +15,52 @@ namespace CandyPack.Streaming;
 internal static class StreamForms
 {
     private static readonly ConcurrentDictionary<(Type Type, Type Form), Func<Candy, object, CandyStream>?> Starters = new();
+
+    /// <summary><c>candy.Stream(object)</c>: sends the value to the overload of its runtime type, or as one JSON message.</summary>
+    public static CandyStream Dispatch(Candy candy, object? message)
+    {
+        switch (message)
+        {
+            case null:
+                return candy.Single(null);
+            case string text:
+                return candy.Stream(text);
+            case System.IO.Stream bytes:
+                return candy.Stream(bytes);
+            case TextReader reader:
+                return candy.Stream(reader);
+            case PipeReader pipe:
+                return candy.Stream(pipe);
+            case CandyChannel channel:
+                return candy.Stream(channel);
+            case CandyStream:
+                throw new ArgumentException("A CandyStream cannot be streamed into another; send its messages through it directly.", nameof(message));
+            case Delegate callback:
+                throw new ArgumentException(
+                    $"Stream cannot take a {callback.GetType().Name}. It takes send => ..., (send, close) => ... returning a cleanup, " +
+                    "async send => ..., or a method returning IAsyncEnumerable<T>.",
+                    nameof(message));
+            case JsonElement or JsonNode or IDictionary:
+                return candy.Single(message);
+        }
+
+        if (message is Task task)
+        {
+            return Start(candy, message, typeof(Task<>)) ?? candy.Stream(task);
+        }
+
+        if (message is ValueTask valueTask)
+        {
+            return candy.Stream(valueTask);
+        }
+
+        return Start(candy, message, typeof(ValueTask<>))
+            ?? Start(candy, message, typeof(IAsyncEnumerable<>))
+            ?? Start(candy, message, typeof(ChannelReader<>))
+            ?? Start(candy, message, typeof(IObservable<>))
+            ?? (IsDictionary(message.GetType()) ? null : Start(candy, message, typeof(IEnumerable<>)))
+            ?? candy.Single(message);
+    }
 
     /// <summary>Streams <paramref name="message"/> by its <paramref name="form"/>, or <see langword="null"/> when it does not have that form.</summary>
     public static CandyStream? Start(Candy candy, object message, Type form)

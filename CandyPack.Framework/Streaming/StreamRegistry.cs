@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Streaming;
 
 /// <summary>
-/// A site's open streams: enforces <c>stream.maxStreams</c>, drives every heartbeat from one shared timer, and
-/// closes them all when the host shuts down.
+/// A site's open streams: enforces <c>stream.maxStreams</c>, drives every heartbeat and write deadline from one shared
+/// timer, and closes them all when the host shuts down.
 /// </summary>
 /// <remarks>
 /// Streams are spread over <see cref="Buckets"/> sets; the timer ticks once per bucket, <see cref="Buckets"/> times an
@@ -19,6 +19,7 @@ internal sealed class StreamRegistry : IDisposable
     private readonly ILogger _logger;
     private readonly Timer? _heartbeat;
     private readonly long _idleAfter;
+    private readonly long _stallAfter;
     private int _count;
     private int _next;
     private int _tick;
@@ -39,14 +40,18 @@ internal sealed class StreamRegistry : IDisposable
             _open[i] = new ConcurrentDictionary<CandyStream, byte>();
         }
 
-        if (options.Heartbeat > 0)
+        if (options.Heartbeat > 0 || options.WriteTimeout > 0)
         {
-            var interval = TimeSpan.FromSeconds(options.Heartbeat);
+            // Each stream is looked at once per spacing: often enough for both the heartbeat and the write deadline.
+            var heartbeat = options.Heartbeat > 0 ? TimeSpan.FromSeconds(options.Heartbeat) : TimeSpan.MaxValue;
+            var stall = options.WriteTimeout > 0 ? TimeSpan.FromSeconds(options.WriteTimeout) : TimeSpan.MaxValue;
+            var spacing = heartbeat < stall ? heartbeat : stall;
 
-            // A stream is idle when nothing was written for an interval less the gap between two ticks: a tick then
-            // always finds it idle, so heartbeats come one interval apart.
-            _idleAfter = (long)(interval - (interval / Buckets)).TotalMilliseconds;
-            _heartbeat = new Timer(static s => ((StreamRegistry)s!).Tick(), this, interval / Buckets, interval / Buckets);
+            // Idle for an interval less half a spacing: a look then finds the stream idle exactly one interval after its
+            // last message or heartbeat, so heartbeats come one interval apart.
+            _idleAfter = options.Heartbeat > 0 ? (long)(heartbeat - (spacing / 2)).TotalMilliseconds : 0;
+            _stallAfter = options.WriteTimeout > 0 ? (long)stall.TotalMilliseconds : 0;
+            _heartbeat = new Timer(static s => ((StreamRegistry)s!).Tick(), this, spacing / Buckets, spacing / Buckets);
         }
     }
 
@@ -84,10 +89,23 @@ internal sealed class StreamRegistry : IDisposable
         }
     }
 
-    public void CountSlowConsumer()
+    /// <summary>A stream's queue is full: counts and logs the slow consumer; true when the policy drops the message, false when it disconnects.</summary>
+    public bool DropsOnSlowConsumer(RouteInfo route, Microsoft.AspNetCore.Http.HttpContext context)
     {
         Interlocked.Increment(ref _slowConsumers);
         Hosting.CandyMetrics.SlowConsumers.Add(1);
+        if (Options.SlowConsumer == SlowConsumerPolicy.DropNewest)
+        {
+            _logger.LogDebug("Stream {Route}: queue of {Capacity} full, message dropped", route, Options.Queue);
+            return true;
+        }
+
+        _logger.LogWarning(
+            "Stream {Route} to {Client}: the client fell {Capacity} messages behind and was disconnected (slow consumer; stream.queue in config.json)",
+            route,
+            context.Connection.RemoteIpAddress,
+            Options.Queue);
+        return false;
     }
 
     /// <summary>
@@ -123,7 +141,7 @@ internal sealed class StreamRegistry : IDisposable
         // Enumerating a ConcurrentDictionary takes no snapshot and no lock.
         foreach (var pair in bucket)
         {
-            pair.Key.Heartbeat(now, _idleAfter);
+            pair.Key.Check(now, _idleAfter, _stallAfter);
         }
     }
 }
