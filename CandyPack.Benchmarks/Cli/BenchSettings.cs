@@ -28,7 +28,19 @@ internal sealed class BenchSettings
     /// <summary>Messages sent before measuring, so the first publish does not pay for JIT and cold caches.</summary>
     public int BroadcastWarmupMessages { get; } = 3;
 
+    /// <summary>Subscribers of the reconnect storm.</summary>
+    public int StormClients => Quick ? 1_000 : 10_000;
+
+    /// <summary>Messages published while the storm's subscribers are away, which each must get on resuming (at most 63).</summary>
+    public int StormMissedMessages { get; } = 10;
+
+    /// <summary>Storms per side (one keeps a full run within about five minutes); with more, each side reports its round with the median time.</summary>
+    public int StormRounds { get; } = 1;
+
     public int IdleStreams => Quick ? 1_000 : 10_000;
+
+    /// <summary>Streams per HTTP/2 connection in the multiplexed idle row: Kestrel's default limit of concurrent streams.</summary>
+    public int StreamsPerH2Connection { get; } = 100;
 
     public TimeSpan JsonDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
 

@@ -9,9 +9,10 @@ internal static class Catalog
     public static IReadOnlyList<Scenario> Scenarios { get; } =
     [
         new("generator", "(a) one client reads a 1,000,000-item async generator: events/s and server CPU per event", GeneratorScenario.RunAsync),
-        new("broadcast", "(b) one pushed message to 1,000 and 10,000 clients: deliveries/s, p50/p99 latency", BroadcastScenario.RunAsync),
-        new("memory", "(c) server RSS per idle open stream at 10,000 streams", IdleMemoryScenario.RunAsync),
+        new("broadcast", "(b) one message to 1,000 and 10,000 clients by candy.Channel and by Send on each handle: deliveries/s, CPU, p50/p99", BroadcastScenario.RunAsync),
+        new("memory", "(c) memory per idle open stream at 10,000 streams, over HTTP/1.1 and over 100 h2c connections", IdleMemoryScenario.RunAsync),
         new("json", "(d) requests/s of a Return JSON route against Results.Json (wrk -t2 -c50 -d10s)", JsonScenario.RunAsync),
+        new("reconnect", "(e) 10,000 channel subscribers drop and resume with Last-Event-ID: time and server CPU", ReconnectStormScenario.RunAsync),
     ];
 
     /// <summary>

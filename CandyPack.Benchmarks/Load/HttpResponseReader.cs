@@ -16,6 +16,7 @@ internal sealed class HttpResponseReader(SseEventHandler? onEvent)
     private readonly ByteBuffer _line = new();
     private readonly ByteBuffer _data = new();
     private readonly ByteBuffer _eventType = new();
+    private readonly ByteBuffer _lastEventId = new();
     private State _state;
     private long _remaining;
     private bool _hasData;
@@ -36,6 +37,9 @@ internal sealed class HttpResponseReader(SseEventHandler? onEvent)
     public bool HasHead => _state != State.Head;
 
     public bool IsComplete => _state == State.Complete;
+
+    /// <summary>The last <c>id</c> field the stream carried (it stays until another replaces it, §9.2.6); empty before any.</summary>
+    public ReadOnlySpan<byte> LastEventId => _lastEventId.Span;
 
     /// <summary>Ready for the next response on a kept-alive connection.</summary>
     public void Reset()
@@ -288,6 +292,11 @@ internal sealed class HttpResponseReader(SseEventHandler? onEvent)
         {
             _eventType.Clear();
             _eventType.Append(value);
+        }
+        else if (name.SequenceEqual("id"u8) && !value.Contains((byte)0))
+        {
+            _lastEventId.Clear();
+            _lastEventId.Append(value);
         }
     }
 }

@@ -13,16 +13,21 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly SemaphoreSlim _commands = new(1, 1);
 
-    private ServerProcess(string side, Process process, int port)
+    private ServerProcess(string side, Process process, int port, int h2cPort)
     {
         Side = side;
         _process = process;
         EndPoint = new IPEndPoint(IPAddress.Loopback, port);
+        H2cEndPoint = new IPEndPoint(IPAddress.Loopback, h2cPort);
     }
 
     public string Side { get; }
 
+    /// <summary>The HTTP/1.1 endpoint.</summary>
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>The cleartext HTTP/2 endpoint (prior knowledge), for the multiplexed idle streams.</summary>
+    public IPEndPoint H2cEndPoint { get; }
 
     public int Pid => _process.Id;
 
@@ -66,10 +71,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         try
         {
             var answer = await ReadAnswerAsync(process, timeout.Token);
-            var port = answer.StartsWith("@port ", StringComparison.Ordinal)
-                ? int.Parse(answer["@port ".Length..], CultureInfo.InvariantCulture)
-                : throw new InvalidOperationException($"The {side} server said '{answer}' instead of its port.");
-            return new ServerProcess(side, process, port);
+            var ports = answer.StartsWith("@port ", StringComparison.Ordinal)
+                ? answer["@port ".Length..].Split(' ').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray()
+                : [];
+            return ports.Length == 2
+                ? new ServerProcess(side, process, ports[0], ports[1])
+                : throw new InvalidOperationException($"The {side} server said '{answer}' instead of its two ports (HTTP/1.1, h2c).");
         }
         catch
         {

@@ -40,6 +40,9 @@ internal sealed class StreamClient : IDisposable
 
     public int StatusCode => _reader.StatusCode;
 
+    /// <summary>The id of the last event with one, as a reconnecting client sends it in <c>Last-Event-ID</c>; null before any.</summary>
+    public string? LastEventId => _reader.LastEventId.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(_reader.LastEventId);
+
     public bool ResponseComplete => _reader.IsComplete;
 
     /// <summary>What ended the connection early, if anything did.</summary>

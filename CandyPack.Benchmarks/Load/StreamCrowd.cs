@@ -18,10 +18,17 @@ internal sealed class StreamCrowd : IDisposable
     public int Count => Clients.Count;
 
     /// <summary>Opens <paramref name="count"/> streams and waits until each has had its first event.</summary>
-    public static async Task<StreamCrowd> OpenAsync(
+    public static Task<StreamCrowd> OpenAsync(
         IPEndPoint server, string path, int count, ClientEventHandler onEvent, int bufferSize, TimeSpan timeout)
     {
         var request = HttpRequests.Get(server, path, "text/event-stream");
+        return OpenAsync(server, _ => request, count, onEvent, bufferSize, timeout);
+    }
+
+    /// <summary>As above, each client sending its own request (<paramref name="request"/> of its index), such as a resume.</summary>
+    public static async Task<StreamCrowd> OpenAsync(
+        IPEndPoint server, Func<int, byte[]> request, int count, ClientEventHandler onEvent, int bufferSize, TimeSpan timeout)
+    {
         var clients = new StreamClient[count];
         using var gate = new SemaphoreSlim(OpenConcurrency);
         using var cancel = new CancellationTokenSource(timeout);
@@ -55,7 +62,7 @@ internal sealed class StreamCrowd : IDisposable
         {
             try
             {
-                var client = await StreamClient.OpenAsync(server, request, index, bufferSize, onEvent, cancel.Token);
+                var client = await StreamClient.OpenAsync(server, request(index), index, bufferSize, onEvent, cancel.Token);
                 clients[index] = client;
                 await client.Opened.WaitAsync(cancel.Token);
             }

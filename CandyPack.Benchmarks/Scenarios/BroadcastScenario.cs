@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using CandyPack.Benchmarks.Cli;
@@ -8,16 +7,16 @@ using CandyPack.Benchmarks.Reporting;
 namespace CandyPack.Benchmarks.Scenarios;
 
 /// <summary>
-/// (b) One message pushed to every subscriber. The server stamps each message with its publish time; every client
-/// subtracts that from the time the bytes reached it. Messages go one at a time: the next is published once every
-/// client has the last, so a message's fan-out time is its slowest delivery and nothing queues behind it.
-/// deliveries/s = deliveries ÷ the sum of the fan-out times. Each client count runs several rounds per side,
-/// alternating which goes first; each figure is reported from the round with the median ratio.
+/// (b) One message pushed to every subscriber, three ways: CandyPack's <c>candy.Channel(...).Publish</c> (how users
+/// broadcast), CandyPack's <c>Send</c> on each subscriber's handle, and the plain ASP.NET Core baseline. The server
+/// stamps each message with its publish time; every client subtracts that from the time the bytes reached it.
+/// Messages go one at a time: the next is published once every client has the last, so a message's fan-out time is
+/// its slowest delivery and nothing queues behind it. deliveries/s = deliveries ÷ the sum of the fan-out times. Each
+/// client count runs several rounds, rotating which side goes first; each figure is reported from the round with the
+/// median ratio to the baseline of the same round.
 /// </summary>
 internal static class BroadcastScenario
 {
-    private static readonly SearchValues<byte> IntegerStart = SearchValues.Create("-0123456789"u8);
-
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Quiet time between messages, so one message's aftermath (GC, flushes) does not land on the next.</summary>
@@ -26,43 +25,48 @@ internal static class BroadcastScenario
     public static async Task RunAsync(BenchSettings settings, ResultTable table)
     {
         await using var servers = await ServerPair.StartAsync();
+        var channel = new TickSubscription(servers.Candy, "/subscribe", "CandyPack (candy.Channel)");
+        var handles = new TickSubscription(servers.Candy, "/subscribe/handles", "CandyPack (Send on each handle)");
+        var baseline = new TickSubscription(servers.Baseline, "/subscribe", "ASP.NET Core");
+        TickSubscription[] sides = [channel, handles, baseline];
         foreach (var clients in settings.BroadcastClients)
         {
-            var candyRounds = new List<Result>();
-            var baselineRounds = new List<Result>();
+            var rounds = new List<Dictionary<TickSubscription, Result>>();
             for (var round = 0; round < settings.Rounds; round++)
             {
-                // Alternating which side goes first spreads drift in the machine's other load over both.
-                if (round % 2 == 0)
+                // Rotating which side goes first spreads drift in the machine's other load over all three.
+                var results = new Dictionary<TickSubscription, Result>();
+                for (var i = 0; i < sides.Length; i++)
                 {
-                    candyRounds.Add(await MeasureAsync(servers.Candy, clients, settings, table));
-                    baselineRounds.Add(await MeasureAsync(servers.Baseline, clients, settings, table));
-                }
-                else
-                {
-                    baselineRounds.Add(await MeasureAsync(servers.Baseline, clients, settings, table));
-                    candyRounds.Add(await MeasureAsync(servers.Candy, clients, settings, table));
+                    var side = sides[(round + i) % sides.Length];
+                    results[side] = await MeasureAsync(side, clients, settings, table);
                 }
 
-                Console.Error.WriteLine($"    {clients} clients, round {round + 1}: CandyPack {Describe(candyRounds[^1])}; ASP.NET Core {Describe(baselineRounds[^1])}");
+                rounds.Add(results);
+                Console.Error.WriteLine($"    {clients} clients, round {round + 1}: " + string.Join("; ", sides.Select(s => $"{s.Label} {Describe(results[s])}")));
             }
 
             var judged = clients == 10_000;
             var count = clients.ToString("N0", CultureInfo.InvariantCulture);
-            Add($"(b) broadcast to {count} clients: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, judged ? Target.RatioAtLeast(1.5) : null);
-            Add($"(b) broadcast to {count} clients: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, null);
-            Add($"(b) broadcast to {count} clients: p50 latency", r => r.P50, Units.Milliseconds, null);
-            Add($"(b) broadcast to {count} clients: p99 latency", r => r.P99, Units.Milliseconds, judged ? Target.Below(50, "50 ms") : null);
+            var name = $"(b) broadcast to {count} clients, candy.Channel";
+            Add(channel, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, judged ? Target.RatioAtLeast(1.5) : null);
+            Add(channel, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, judged ? Target.RatioAtMost(0.6) : null);
+            Add(channel, $"{name}: p50 latency", r => r.P50, Units.Milliseconds, null);
+            Add(channel, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, judged ? Target.Below(50, "50 ms") : null);
+            name = $"(b) broadcast to {count} clients, Send on each handle";
+            Add(handles, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, null);
+            Add(handles, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, null);
+            Add(handles, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, null);
 
-            void Add(string figure, Func<Result, double> value, Func<double, string> format, Target? target)
+            void Add(TickSubscription candy, string figure, Func<Result, double> value, Func<double, string> format, Target? target)
             {
-                var round = Statistics.MedianRound([.. candyRounds.Zip(baselineRounds, (c, b) => (value(c), value(b)))]);
+                var round = Statistics.MedianRound([.. rounds.Select(r => (value(r[candy]), value(r[baseline])))]);
                 table.Add(new Measurement(figure, round.Candy, round.Baseline, format, target));
             }
         }
     }
 
-    private static async Task<Result> MeasureAsync(ServerProcess server, int clients, BenchSettings settings, ResultTable table)
+    private static async Task<Result> MeasureAsync(TickSubscription side, int clients, BenchSettings settings, ResultTable table)
     {
         var warmup = settings.BroadcastWarmupMessages;
         var messages = warmup + settings.BroadcastMessages;
@@ -73,9 +77,10 @@ internal static class BroadcastScenario
 
         var cpuBefore = TimeSpan.Zero;
         var cpuAfter = TimeSpan.Zero;
-        using (var crowd = await StreamCrowd.OpenAsync(server.EndPoint, "/subscribe", clients, Receive, 1024, TimeSpan.FromSeconds(180)))
+        var server = side.Server;
+        using (var crowd = await StreamCrowd.OpenAsync(server.EndPoint, side.Path, clients, Receive, 1024, TimeSpan.FromSeconds(180)))
         {
-            await WaitForSubscribersAsync(server, clients);
+            await side.WaitForSubscribersAsync(clients);
             for (var m = 0; m < messages; m++)
             {
                 if (m == warmup)
@@ -83,10 +88,10 @@ internal static class BroadcastScenario
                     cpuBefore = server.CpuTime;
                 }
 
-                var accepted = int.Parse(await server.CommandAsync(string.Create(CultureInfo.InvariantCulture, $"publish {m}")), CultureInfo.InvariantCulture);
+                var accepted = await side.PublishAsync(m);
                 if (accepted != clients)
                 {
-                    table.Note($"{server.Side}, {clients} clients: message {m} was accepted by {accepted} subscribers.");
+                    table.Note($"{side.Label}, {clients} clients: message {m} went to {accepted} subscribers.");
                 }
 
                 try
@@ -95,7 +100,7 @@ internal static class BroadcastScenario
                 }
                 catch (TimeoutException)
                 {
-                    table.Note($"{server.Side}, {clients} clients: message {m} reached {clients - Volatile.Read(ref remaining[m])} clients within {DeliveryTimeout.TotalSeconds} s.");
+                    table.Note($"{side.Label}, {clients} clients: message {m} reached {clients - Volatile.Read(ref remaining[m])} clients within {DeliveryTimeout.TotalSeconds} s.");
                 }
 
                 await Task.Delay(Pause);
@@ -104,12 +109,12 @@ internal static class BroadcastScenario
             cpuAfter = server.CpuTime;
         }
 
-        await WaitForSubscribersAsync(server, 0);
+        await side.WaitForSubscribersAsync(0);
         return Summarise(latencies, clients, warmup, messages, cpuAfter - cpuBefore);
 
         void Receive(StreamClient client, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data)
         {
-            if (!TryParseTick(data, out var seq, out var sent) || seq < 0 || seq >= messages)
+            if (!TickSubscription.TryParseTick(data, out var seq, out var sent) || seq < 0 || seq >= messages)
             {
                 // The subscription's first event (seq -1) or something else; neither is a delivery.
                 return;
@@ -158,50 +163,6 @@ internal static class BroadcastScenario
             measured[(int)(0.50 * (measured.Count - 1))] * toMs,
             measured[(int)(0.99 * (measured.Count - 1))] * toMs,
             serverCpu.TotalSeconds / measured.Count);
-    }
-
-    /// <summary>Waits until the server counts <paramref name="expected"/> subscribers, so no run starts with the last one's leftovers.</summary>
-    private static async Task WaitForSubscribersAsync(ServerProcess server, int expected)
-    {
-        var deadline = Stopwatch.StartNew();
-        string count;
-        while ((count = await server.CommandAsync("subscribers")) != expected.ToString(CultureInfo.InvariantCulture))
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new InvalidOperationException($"The {server.Side} server has {count} subscribers, expected {expected}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Reads <c>{"seq":N,"sent":T}</c>: the first two integers of the data, in that order.</summary>
-    private static bool TryParseTick(ReadOnlySpan<byte> data, out long seq, out long sent)
-    {
-        sent = 0;
-        return TryTakeInteger(ref data, out seq) && TryTakeInteger(ref data, out sent);
-    }
-
-    private static bool TryTakeInteger(ref ReadOnlySpan<byte> data, out long value)
-    {
-        value = 0;
-        var start = data.IndexOfAny(IntegerStart);
-        if (start < 0)
-        {
-            return false;
-        }
-
-        var negative = data[start] == (byte)'-';
-        var i = negative ? start + 1 : start;
-        for (; i < data.Length && data[i] is >= (byte)'0' and <= (byte)'9'; i++)
-        {
-            value = (value * 10) + (data[i] - '0');
-        }
-
-        value = negative ? -value : value;
-        data = data[i..];
-        return true;
     }
 
     /// <param name="CpuPerDelivery">

@@ -15,6 +15,8 @@ internal sealed class BaselineBroadcast : IBroadcaster
 
     private readonly ConcurrentDictionary<ChannelWriter<Tick>, byte> _channels = new();
 
+    public string Path => "/subscribe";
+
     public int Subscribers => _channels.Count;
 
     public async IAsyncEnumerable<Tick> Subscribe([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -43,7 +45,7 @@ internal sealed class BaselineBroadcast : IBroadcaster
         }
     }
 
-    public int Publish(Tick tick)
+    public Task<int> PublishAsync(Tick tick)
     {
         var accepted = 0;
         foreach (var pair in _channels)
@@ -54,7 +56,7 @@ internal sealed class BaselineBroadcast : IBroadcaster
             }
         }
 
-        return accepted;
+        return Task.FromResult(accepted);
     }
 
     /// <summary>A disconnect ends the sequence instead of throwing, so it reads as a normal end of the response.</summary>

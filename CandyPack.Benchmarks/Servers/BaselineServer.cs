@@ -10,20 +10,20 @@ namespace CandyPack.Benchmarks.Servers;
 /// </summary>
 internal static class BaselineServer
 {
-    public static (WebApplication App, IBroadcaster Broadcast) Build()
+    public static (WebApplication App, IReadOnlyList<IBroadcaster> Broadcasters) Build()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(ServerSetup.Url);
         ServerSetup.Configure(builder);
+        builder.WebHost.ConfigureKestrel(ServerSetup.Listen);
         var app = builder.Build();
         var broadcast = new BaselineBroadcast();
 
         app.MapGet("/generator", (string? n, CancellationToken token) => TypedResults.ServerSentEvents(Workload.Items(Workload.Count(n), token)));
-        app.MapGet("/subscribe", (CancellationToken token) => TypedResults.ServerSentEvents(broadcast.Subscribe(token)));
+        app.MapGet(broadcast.Path, (CancellationToken token) => TypedResults.ServerSentEvents(broadcast.Subscribe(token)));
         app.MapGet("/idle", (CancellationToken token) => TypedResults.ServerSentEvents(Workload.Idle(token)));
         app.MapGet("/idle/raw", HoldOpenAsync);
         app.MapGet("/json", () => Results.Json(Workload.Greeting()));
-        return (app, broadcast);
+        return (app, [broadcast]);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,14 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CandyPack.Benchmarks.Servers;
 
 /// <summary>
-/// <c>serve candy|baseline</c>: the server process. It prints <c>@port &lt;port&gt;</c> once listening, then obeys
+/// <c>serve candy|baseline</c>: the server process. It prints <c>@port &lt;http port&gt; &lt;h2c port&gt;</c> once listening, then obeys
 /// <see cref="ControlLoop"/> until told to quit or its stdin closes.
 /// </summary>
 internal static class ServeCommand
 {
     public static async Task<int> RunAsync(string side)
     {
-        var (app, broadcast) = side switch
+        var (app, broadcasters) = side switch
         {
             "candy" => CandyServer.Build(),
             "baseline" => BaselineServer.Build(),
@@ -23,10 +22,11 @@ internal static class ServeCommand
         await using (app)
         {
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            // Kestrel lists the bound addresses in the order the endpoints were configured: HTTP/1.1 first, then h2c.
+            var ports = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a).Port);
             var output = Console.Out;
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"@port {new Uri(address).Port}"));
-            await ControlLoop.RunAsync(broadcast, Console.In, output);
+            await output.WriteLineAsync("@port " + string.Join(' ', ports));
+            await ControlLoop.RunAsync(broadcasters, Console.In, output);
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await app.StopAsync(stopping.Token);
         }

@@ -12,7 +12,8 @@ internal sealed class Www : RouteFile
             var count = Workload.Count(candy.Request("n"));
             return candy.Stream(token => Workload.Items(count, token));
         });
-        Route.Get("/subscribe", candy => CandyBroadcast.Shared.Subscribe(candy));
+        Route.Get("/subscribe", candy => CandyChannelBroadcast.Shared.Subscribe(candy));
+        Route.Get("/subscribe/handles", candy => CandyHandleBroadcast.Shared.Subscribe(candy));
         Route.Get("/idle", candy =>
         {
             var stream = candy.Stream();

@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using CandyPack.Benchmarks.Load;
+
+namespace CandyPack.Benchmarks.Scenarios;
+
+/// <summary>
+/// One way of broadcasting on one server, as the scenarios drive it: clients subscribe at <see cref="Path"/>, the
+/// control loop publishes <c>{"seq":N,"sent":T}</c> ticks to it and counts its subscribers.
+/// </summary>
+internal sealed record TickSubscription(ServerProcess Server, string Path, string Label)
+{
+    private static readonly SearchValues<byte> IntegerStart = SearchValues.Create("-0123456789"u8);
+
+    /// <summary>Publishes tick <paramref name="seq"/>; returns how many subscribers it went to.</summary>
+    public async Task<int> PublishAsync(long seq) =>
+        int.Parse(await Server.CommandAsync(string.Create(CultureInfo.InvariantCulture, $"publish {Path} {seq}")), CultureInfo.InvariantCulture);
+
+    /// <summary>Waits until the server counts <paramref name="expected"/> subscribers, so no run starts with the last one's leftovers.</summary>
+    public async Task WaitForSubscribersAsync(int expected, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        string count;
+        while ((count = await Server.CommandAsync("subscribers " + Path)) != expected.ToString(CultureInfo.InvariantCulture))
+        {
+            if (deadline.Elapsed > limit)
+            {
+                throw new InvalidOperationException($"{Label} has {count} subscribers at {Path}, expected {expected}, after {limit.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Reads <c>{"seq":N,"sent":T}</c>: the first two integers of the data, in that order.</summary>
+    public static bool TryParseTick(ReadOnlySpan<byte> data, out long seq, out long sent)
+    {
+        sent = 0;
+        return TryTakeInteger(ref data, out seq) && TryTakeInteger(ref data, out sent);
+    }
+
+    private static bool TryTakeInteger(ref ReadOnlySpan<byte> data, out long value)
+    {
+        value = 0;
+        var start = data.IndexOfAny(IntegerStart);
+        if (start < 0)
+        {
+            return false;
+        }
+
+        var negative = data[start] == (byte)'-';
+        var i = negative ? start + 1 : start;
+        for (; i < data.Length && data[i] is >= (byte)'0' and <= (byte)'9'; i++)
+        {
+            value = (value * 10) + (data[i] - '0');
+        }
+
+        value = negative ? -value : value;
+        data = data[i..];
+        return true;
+    }
+}
