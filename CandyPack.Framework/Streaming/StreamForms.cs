@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.IO.Pipelines;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
