@@ -14,13 +14,13 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
 {
     private const int FlushThreshold = 32 * 1024;
 
-    private Task _completion = Task.CompletedTask;
+    private Task? _completion;
     private long _lastDataWrite = Environment.TickCount64;
     private long _flushPendingSince;
     private long _lastBeat;
 
     /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
-    public Task Completion => _completion;
+    public Task Completion => _completion ?? Task.CompletedTask;
 
     /// <summary>When the last application message was written (<see cref="Environment.TickCount64"/>); heartbeats do not count.</summary>
     public long LastDataWrite => Volatile.Read(ref _lastDataWrite);
@@ -58,6 +58,12 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
     /// <summary>Writes what follows the drained queue: the failure, a reconnection hint, and <c>end</c> when the stream ended on purpose.</summary>
     public async Task EndAsync()
     {
+        if (_completion is null)
+        {
+            // Never started (opening it failed): there is no event stream to end.
+            return;
+        }
+
         await _completion;
         var ending = stream.Ending;
         if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)

@@ -32,6 +32,17 @@ public sealed class StreamWriteTimeoutTests
         Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == 0), Is.True, "the stalled stream was not closed");
     }
 
+    [Test]
+    public async Task StreamConnection_HasABoundedSocketSendBuffer()
+    {
+        using var response = await _server.OpenStreamAsync("/send-buffer");
+        var reported = SseReader.Messages(await SseReader.ReadAllAsync(response)).Single();
+
+        // stream.sendBuffer is 64 KiB by default; Linux reports twice what was set, for its own bookkeeping.
+        Assert.That(int.TryParse(reported, out var size), Is.True, reported);
+        Assert.That(size, Is.LessThanOrEqualTo(2 * 64 * 1024), "the stream's socket kept the system's autotuned send buffer");
+    }
+
     private static class Site
     {
         public static CandyPack.Hosting.SiteRuntime Of(CandyServer server) =>

@@ -246,6 +246,15 @@ public sealed class Www : RouteFile
             throw new InvalidOperationException("secret host db.internal:3306 is down");
         });
         Route.Get("/transient", candy => candy.Stream(Outage));
+        Route.Get("/send-buffer", async candy =>
+        {
+            var socket = candy.HttpContext.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+            var stream = candy.Stream();
+            await Task.Yield();
+            await WaitAsync(() => stream.Completion.IsCompleted || socket?.SendBufferSize <= 4 * 65536);
+            stream.Send(socket is null ? "no socket" : socket.SendBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            stream.Close();
+        });
 
         Route.Get("/mixed/return-after-stream", candy =>
         {
