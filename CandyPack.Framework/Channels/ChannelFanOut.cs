@@ -43,6 +43,9 @@ internal sealed class ChannelFanOut(Lock gate)
         }
     }
 
+    /// <summary>Called under the channel's lock: the subscribers now.</summary>
+    public ChannelSubscriber[] Snapshot() => [.. _subscribers];
+
     /// <summary>Called under the channel's lock, in id order.</summary>
     public void EnqueueLocked(in ChannelHistoryEntry entry)
     {

@@ -78,6 +78,10 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         }
     }
 
+    /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
+    internal IReadOnlyList<(string Name, int Subscribers, int History)> Snapshot() =>
+        [.. _channels.Values.Select(c => (c.Name, c.SubscriberCount, c.HistoryCount))];
+
     public CandyChannel Channel(string name)
     {
         if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing) && !existing.Retired)
@@ -131,12 +135,12 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             return redis.PublishAsync(state, data, eventName);
         }
 
-        var id = state.PublishLocal(data, eventName, Json, Now, sameMillisecond: false);
+        var id = state.PublishLocal(data, eventName, Json, Now);
         while (id.IsNone)
         {
             // The channel went idle and was dropped between taking the handle and publishing: publish to the live one.
             state = Channel(state.Name).State;
-            id = state.PublishLocal(data, eventName, Json, Now, sameMillisecond: false);
+            id = state.PublishLocal(data, eventName, Json, Now);
         }
 
         return Task.FromResult(id.ToString());
@@ -243,7 +247,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
                 upTo = entry.Id;
             }
 
-            subscriber.GoLive(upTo);
+            // The replay may end at a newer id than its last message (one read back but already seen by the client).
+            subscriber.GoLive(replay.Newest > upTo ? replay.Newest : upTo);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

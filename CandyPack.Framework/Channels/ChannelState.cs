@@ -13,7 +13,7 @@ internal sealed class ChannelState
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
     private readonly ChannelFanOut _fanOut;
-    private List<ChannelHistoryEntry>? _held;
+    private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
     {
@@ -30,6 +30,18 @@ internal sealed class ChannelState
     public CandyChannel Handle { get; }
 
     public int SubscriberCount => _fanOut.Count;
+
+    /// <summary>Messages in this instance's history now.</summary>
+    public int HistoryCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _history.Count;
+            }
+        }
+    }
 
     /// <summary>Set once the hub has let go of this channel; a handle that still holds it takes the live one.</summary>
     public bool Retired { get; private set; }
@@ -66,11 +78,9 @@ internal sealed class ChannelState
 
     /// <summary>
     /// Gives the next id (<see cref="ChannelMessageId.None"/> when this channel was retired: take the live one and
-    /// publish again), keeps the message once and delivers it here (the in-process backplane). With
-    /// <paramref name="sameMillisecond"/>, ids count on within the newest id's millisecond instead of following the
-    /// clock, so the ids a backplane gives later stay larger.
+    /// publish again), keeps the message once and delivers it here (the in-process backplane).
     /// </summary>
-    public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now, bool sameMillisecond)
+    public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now)
     {
         var payload = SharedMessage.Serialize(data, json);
         ChannelMessageId id;
@@ -81,8 +91,7 @@ internal sealed class ChannelState
                 return ChannelMessageId.None;
             }
 
-            var last = sameMillisecond && _lastBackplaneId > _lastId ? _lastBackplaneId : _lastId;
-            id = ChannelMessageId.Next(last, sameMillisecond && !last.IsNone ? 0 : now);
+            id = ChannelMessageId.Next(_lastId, now);
             DeliverLocked(new ChannelHistoryEntry(id, now, new SharedMessage(id.ToString(), eventName, payload)));
         }
 
@@ -90,38 +99,56 @@ internal sealed class ChannelState
         return id;
     }
 
-    /// <summary>Delivers a message that came through the backplane; an id already delivered is a duplicate and dropped.</summary>
-    public void DeliverFromBackplane(ChannelMessageId id, string payload, string? eventName, JsonSerializerOptions json, long now, bool deliver)
+    /// <summary>
+    /// Delivers here a message the backplane cannot share now, under an id of <paramref name="origin"/> (this
+    /// instance) that follows the newest shared id: see <see cref="ChannelMessageId"/>.
+    /// </summary>
+    public ChannelMessageId PublishFromOrigin(ReadOnlyMemory<byte> payload, string? eventName, string origin, long number, long now)
+    {
+        ChannelMessageId id;
+        lock (_gate)
+        {
+            id = ChannelMessageId.FromOrigin(_lastBackplaneId, origin, number);
+            DeliverLocked(Entry(id, payload, eventName, now));
+        }
+
+        _fanOut.Deliver();
+        return id;
+    }
+
+    /// <summary>
+    /// Takes a message in the order the backplane gives. One at or before the newest backplane id is a repeat and
+    /// dropped; with <paramref name="deliver"/> false (this instance delivered it first) only its id is noted.
+    /// </summary>
+    public void DeliverFromBackplane(in ChannelHistoryEntry entry, bool deliver)
     {
         lock (_gate)
         {
-            if (id > _lastBackplaneId)
-            {
-                _lastBackplaneId = id;
-            }
-
-            if (!deliver || id <= _lastId)
+            if (entry.Id.Shared <= _lastBackplaneId)
             {
                 return;
             }
 
-            var entry = Entry(id, payload, eventName, json, now);
             if (_held is not null)
             {
-                _held.Add(entry);
+                // The catch-up decides where the newest backplane id ends up, once it has read what came before.
+                _held.Add((entry, deliver));
                 return;
             }
 
-            DeliverLocked(entry);
+            _lastBackplaneId = entry.Id.Shared;
+            if (deliver && entry.Id > _lastId)
+            {
+                DeliverLocked(entry);
+            }
         }
 
         _fanOut.Deliver();
     }
 
-    /// <summary>Makes the entry of a message that came through the backplane, once for every subscriber of this instance.</summary>
-    /// <remarks>A JSON payload arrives as its compact text, which is the same UTF-8 as the value it came from.</remarks>
-    public static ChannelHistoryEntry Entry(ChannelMessageId id, string payload, string? eventName, JsonSerializerOptions json, long now) =>
-        new(id, now, new SharedMessage(id.ToString(), eventName, SharedMessage.Serialize(payload, json)));
+    /// <summary>Makes the entry of a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
+    public static ChannelHistoryEntry Entry(ChannelMessageId id, ReadOnlyMemory<byte> payload, string? eventName, long now) =>
+        new(id, now, new SharedMessage(id.ToString(), eventName, payload));
 
     /// <summary>Records that the backplane has reached <paramref name="id"/>, so a catch-up starts after it.</summary>
     public void NoteBackplaneId(ChannelMessageId id)
@@ -164,19 +191,49 @@ internal sealed class ChannelState
                 }
             }
 
-            if (held is not null)
+            foreach (var (entry, deliver) in held ?? [])
             {
-                foreach (var entry in held)
+                if (entry.Id.Shared <= _lastBackplaneId)
                 {
-                    if (entry.Id > _lastId)
-                    {
-                        DeliverLocked(entry);
-                    }
+                    continue;
+                }
+
+                _lastBackplaneId = entry.Id.Shared;
+                if (deliver && entry.Id > _lastId)
+                {
+                    DeliverLocked(entry);
                 }
             }
         }
 
         _fanOut.Deliver();
+    }
+
+    /// <summary>Ends a catch-up that could not read: held messages are dropped, as the next catch-up reads them again.</summary>
+    public void AbandonCatchUp()
+    {
+        lock (_gate)
+        {
+            _held = null;
+        }
+    }
+
+    /// <summary>
+    /// Ends every subscriber's stream without an <c>end</c> event, so clients reconnect with their last id and learn
+    /// there whether they can be caught up or get a <c>reset</c>.
+    /// </summary>
+    public void DisconnectSubscribers()
+    {
+        ChannelSubscriber[] subscribers;
+        lock (_gate)
+        {
+            subscribers = _fanOut.Snapshot();
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Stream.Disconnect();
+        }
     }
 
     /// <returns><see langword="false"/> when this channel was retired: subscribe to the live one.</returns>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -8,22 +8,36 @@ namespace CandyPack.Channels;
 /// <summary>
 /// Carries a site's channel messages between host instances through Redis. A Lua script appends each message to
 /// the channel's stream (<c>XADD</c> with <c>MAXLEN</c>, which gives the id and keeps the shared history) and
-/// publishes it in the same atomic step, so every instance receives messages in id order. While Redis is away,
-/// messages are delivered locally and kept in an outbox; when it returns, each channel catches up from its stream
-/// and the outbox is appended.
+/// publishes it in the same atomic step, so every instance receives messages in id order.
 /// </summary>
-internal sealed class RedisChannelBackplane : IDisposable
+/// <remarks>
+/// When Redis fails or does not answer within <see cref="DefaultTimeoutMilliseconds"/>, every channel stops sharing:
+/// messages are delivered here under ids of this instance (see <see cref="ChannelMessageId"/>) and kept in an
+/// outbox, and pub/sub messages are left for the catch-up. A background loop waits for Redis, checks that the
+/// subscription hears again, then per channel appends the outbox, reads back everything after the newest shared id
+/// it had delivered, and delivers what other instances published meanwhile, skipping what it delivered itself.
+/// </remarks>
+internal sealed partial class RedisChannelBackplane : IDisposable
 {
+    /// <summary>How long a Redis command may take (unless the connection string sets <c>asyncTimeout</c>) before Redis counts as away.</summary>
+    public const int DefaultTimeoutMilliseconds = 1000;
+
     private const int OutboxLimit = 10_000;
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ChannelHub _hub;
     private readonly ConnectionMultiplexer _redis;
     private readonly string _prefix;
-    private readonly string _pubSubName;
-    private readonly string _origin = Guid.NewGuid().ToString("N");
-    private readonly ConcurrentQueue<(ChannelState State, string Payload, string? Event)> _outbox = new();
-    private readonly SemaphoreSlim _catchUp = new(1, 1);
-    private int _down;
+    private readonly string _firstHerePrefix;
+    private readonly RedisChannel _pubSub;
+    private readonly string _origin = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private readonly ConcurrentDictionary<ChannelState, RedisChannelLink> _links = new();
+    private readonly Lock _linksGate = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _recovery = Task.CompletedTask;
+    private int _degraded;
+    private long _outages;
     private int _subscribed;
 
     private RedisChannelBackplane(ChannelHub hub, ConnectionMultiplexer redis)
@@ -31,15 +45,13 @@ internal sealed class RedisChannelBackplane : IDisposable
         _hub = hub;
         _redis = redis;
         _prefix = "candy:" + hub.Site + ":channel:";
-        _pubSubName = "candy:" + hub.Site + ":channels";
-        redis.ConnectionFailed += (_, e) => ReportDown(e.Exception, $"{e.EndPoint} ({e.ConnectionType}: {e.FailureType})");
-        redis.ConnectionRestored += (_, e) => _ = RestoredAsync(e.ConnectionType);
+        _firstHerePrefix = "candy:" + hub.Site + ":delivered-first:";
+        _pubSub = RedisChannel.Literal("candy:" + hub.Site + ":channels");
+        redis.ConnectionFailed += (_, e) => Degrade(e.Exception, $"{e.EndPoint} ({e.ConnectionType}: {e.FailureType})");
+        redis.ConnectionRestored += (_, _) => WakeRecovery();
     }
 
     public bool IsConnected => _redis.IsConnected;
-
-    /// <summary>Both connections are up: commands and the subscription that brings other instances' messages.</summary>
-    private bool FullyConnected => _redis.IsConnected && _redis.GetSubscriber().IsConnected(RedisChannel.Literal(_pubSubName));
 
     public static RedisChannelBackplane Connect(ChannelHub hub, string configuration)
     {
@@ -54,172 +66,109 @@ internal sealed class RedisChannelBackplane : IDisposable
         }
 
         // Start even when Redis is down, fail commands at once instead of queueing them, and retry every second.
+        // A paused Redis keeps its sockets open, so only a short command timeout keeps publishes from waiting on it.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ReconnectRetryPolicy = new LinearRetry(1000);
         options.ClientName ??= "candypack-" + hub.Site;
+        if (!configuration.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.AsyncTimeout = DefaultTimeoutMilliseconds;
+        }
+
         var backplane = new RedisChannelBackplane(hub, ConnectionMultiplexer.Connect(options));
         if (backplane._redis.IsConnected)
         {
+            backplane.TrySubscribe();
             hub.Logger.LogInformation("Channels of site {Site} use Redis at {Redis}", hub.Site, configuration);
         }
         else
         {
-            backplane.ReportDown(null, configuration);
+            backplane.Degrade(null, configuration);
         }
 
-        backplane.TrySubscribe();
+        backplane._recovery = backplane.RecoverLoopAsync(backplane._stop.Token);
         return backplane;
     }
 
-    /// <summary>Learns where the channel's stream is, so a catch-up after a reconnect knows where to start.</summary>
-    public void Track(ChannelState state) => _ = TrackAsync(state);
-
-    public Task<string> PublishAsync(ChannelState state, object? data, string? eventName)
+    /// <summary>Starts sharing a channel this instance has just begun to use, and learns where its stream is.</summary>
+    public void Track(ChannelState state)
     {
-        // Serialise before anything is sent, so a value that cannot be serialised throws and nothing goes out.
-        var payload = data as string ?? JsonSerializer.Serialize(data, data?.GetType() ?? typeof(object), _hub.Json);
-        return PublishCoreAsync(state, payload, eventName);
-    }
-
-    /// <summary>
-    /// What a client that last saw <paramref name="after"/> missed, read from the shared stream; <see langword="null"/>
-    /// when Redis cannot be reached, so the caller falls back to this instance's history.
-    /// </summary>
-    public async Task<ChannelReplay?> TryReadAfterAsync(ChannelState state, ChannelMessageId after, long oldestAllowed)
-    {
-        if (!IsConnected)
+        RedisChannelLink link;
+        lock (_linksGate)
         {
-            return null;
+            if (_links.ContainsKey(state))
+            {
+                return;
+            }
+
+            link = new RedisChannelLink(state, _hub.Now) { Shared = Volatile.Read(ref _degraded) == 0 };
+            _links[state] = link;
         }
 
-        try
+        if (link.Shared)
         {
-            var database = _redis.GetDatabase();
-            var key = Key(state);
-            var entries = await database.StreamRangeAsync(key, after.ToString(), "+");
-            if (entries.Length == 0 || RedisChannelWire.Id(entries[0]) != after)
-            {
-                var newest = await database.StreamRangeAsync(key, "-", "+", 1, Order.Descending);
-                return ChannelReplay.ResetTo(newest.Length == 0 ? ChannelMessageId.None : RedisChannelWire.Id(newest[0]));
-            }
-
-            if (entries.Length > 1 && RedisChannelWire.Id(entries[1]).Time < oldestAllowed)
-            {
-                return ChannelReplay.ResetTo(RedisChannelWire.Id(entries[^1]));
-            }
-
-            var now = _hub.Now;
-            var missed = new List<ChannelHistoryEntry>(entries.Length - 1);
-            for (var i = 1; i < entries.Length; i++)
-            {
-                missed.Add(RedisChannelWire.Entry(entries[i], _hub.Json, now));
-            }
-
-            return new ChannelReplay(false, missed, RedisChannelWire.Id(entries[^1]));
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            ReportDown(e, _redis.Configuration);
-            return null;
+            _ = ObserveAsync(TrackAsync(link), $"reading where channel '{state.Name}' is in Redis");
         }
     }
 
     public void Dispose()
     {
-        _redis.Dispose();
-        _catchUp.Dispose();
-    }
-
-    private async Task<string> PublishCoreAsync(ChannelState state, string payload, string? eventName)
-    {
-        if (IsConnected && _outbox.IsEmpty)
-        {
-            try
-            {
-                // The message reaches this instance's subscribers through the subscription, in the order Redis gave.
-                return await AppendAsync(state, payload, eventName, origin: string.Empty);
-            }
-            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-            {
-                ReportDown(e, _redis.Configuration);
-            }
-        }
-
-        // Redis is away: local subscribers still get the message now; the other instances get it once Redis is back.
-        var id = state.PublishLocal(payload, eventName, _hub.Json, _hub.Now, sameMillisecond: true);
-        if (_outbox.Count < OutboxLimit)
-        {
-            _outbox.Enqueue((state, payload, eventName));
-        }
-        else
-        {
-            _hub.Logger.LogError(
-                "Channel {Channel}: {Limit} messages are already waiting for Redis; message {Id} reached this instance's subscribers only",
-                state.Name, OutboxLimit, id);
-        }
-
-        if (IsConnected)
-        {
-            // Redis came back while the outbox was being appended: append this one too, after the others.
-            _ = DrainOutboxAsync();
-        }
-
-        return id.ToString();
-    }
-
-    private async Task DrainOutboxAsync()
-    {
+        _stop.Cancel();
         try
         {
-            await _catchUp.WaitAsync();
-            try
-            {
-                await AppendOutboxAsync();
-            }
-            finally
-            {
-                _catchUp.Release();
-            }
+            _recovery.GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (Exception e)
         {
-            ReportDown(e, _redis.Configuration);
+            _hub.Logger.LogError(e, "Redis backplane of site {Site}: the catch-up loop failed while shutting down", _hub.Site);
         }
-        catch (ObjectDisposedException)
-        {
-            // The site is shutting down.
-        }
+
+        _redis.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
     }
 
-    private async Task<int> AppendOutboxAsync()
+    private RedisChannelLink Link(ChannelState state)
     {
-        var appended = 0;
-        while (_outbox.TryPeek(out var waiting))
+        if (!_links.TryGetValue(state, out var link))
         {
-            await AppendAsync(waiting.State, waiting.Payload, waiting.Event, _origin);
-            _outbox.TryDequeue(out _);
-            appended++;
+            Track(state);
+            link = _links[state];
         }
 
-        return appended;
+        return link;
     }
 
-    private Task<string> AppendAsync(ChannelState state, string payload, string? eventName, string origin) =>
-        RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(state), Math.Max(_hub.HistoryLength, 1), _pubSubName, state.Name, payload, eventName, origin);
-
-    private void OnMessage(ChannelMessage message)
+    private void OnMessage(ChannelMessage received)
     {
-        if (!RedisChannelWire.TryParse(message.Message.ToString(), out var published))
+        ReadOnlyMemory<byte> bytes = (byte[]?)received.Message ?? [];
+        if (IsProbe(bytes.Span))
         {
-            _hub.Logger.LogWarning("Redis channel {PubSub}: a message that is not a channel message was ignored", _pubSubName);
+            return;
+        }
+
+        if (!RedisChannelWire.TryParse(bytes, out var channel, out var message))
+        {
+            _hub.Logger.LogWarning("Redis channel {PubSub}: a message that is not a channel message was ignored", _pubSub);
             return;
         }
 
         // Only channels this instance knows matter: one someone subscribed to or published on here.
-        if (_hub.TryGet(published.Channel, out var state))
+        if (!_hub.TryGet(channel, out var state) || !_links.TryGetValue(state, out var link))
         {
-            state.DeliverFromBackplane(published.Id, published.Payload, published.Event, _hub.Json, _hub.Now, deliver: published.Origin != _origin);
+            return;
+        }
+
+        var entry = ChannelState.Entry(message.Id, message.Payload, message.Event, _hub.Now);
+        lock (link.Gate)
+        {
+            // A channel that is not shared reads this message back from the stream when it catches up.
+            if (link.Shared)
+            {
+                var deliveredHere = message.Origin == _origin && link.DeliveredHere.Contains(message.Number);
+                link.State.DeliverFromBackplane(entry, deliver: !deliveredHere);
+            }
         }
     }
 
@@ -233,126 +182,80 @@ internal sealed class RedisChannelBackplane : IDisposable
         try
         {
             // A queue delivers messages one at a time in arrival order, which is id order.
-            _redis.GetSubscriber().Subscribe(RedisChannel.Literal(_pubSubName)).OnMessage(OnMessage);
+            _redis.GetSubscriber().Subscribe(_pubSub).OnMessage(OnMessage);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (RedisException e)
         {
             Volatile.Write(ref _subscribed, 0);
-            ReportDown(e, _redis.Configuration);
+            Degrade(e, _redis.Configuration);
         }
     }
 
-    private async Task TrackAsync(ChannelState state)
+    private async Task TrackAsync(RedisChannelLink link)
     {
-        if (!IsConnected)
-        {
-            return;
-        }
-
         try
         {
-            var newest = await _redis.GetDatabase().StreamRangeAsync(Key(state), "-", "+", 1, Order.Descending);
+            var newest = await _redis.GetDatabase().StreamRangeAsync(Key(link.State), "-", "+", 1, Order.Descending);
             if (newest.Length > 0)
             {
-                state.NoteBackplaneId(RedisChannelWire.Id(newest[0]));
+                link.State.NoteBackplaneId(RedisChannelWire.Id(newest[0]));
             }
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (RedisException e)
         {
-            ReportDown(e, _redis.Configuration);
+            Degrade(e, _redis.Configuration);
         }
     }
 
-    private void ReportDown(Exception? error, string? where)
+    /// <summary>Stops sharing every channel until the catch-up; logged once per outage.</summary>
+    private void Degrade(Exception? error, string? where)
     {
-        // Logged once per outage; publishing goes on locally meanwhile.
-        if (Interlocked.Exchange(ref _down, 1) == 0)
+        lock (_linksGate)
         {
-            _hub.Logger.LogError(
-                error,
-                "Redis backplane of site {Site} unreachable at {Redis}: channel messages reach this instance's subscribers only until it returns; reconnecting",
-                _hub.Site, where);
+            _outages++;
+            if (Interlocked.Exchange(ref _degraded, 1) == 0)
+            {
+                _hub.Logger.LogError(
+                    error,
+                    "Redis backplane of site {Site} unreachable at {Redis}: channel messages reach this instance's subscribers only until it returns; reconnecting",
+                    _hub.Site, where);
+            }
+
+            foreach (var link in _links.Values)
+            {
+                lock (link.Gate)
+                {
+                    link.Shared = false;
+                }
+            }
+        }
+
+        WakeRecovery();
+    }
+
+    private void WakeRecovery()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
         }
     }
 
-    private async Task RestoredAsync(ConnectionType connection)
+    private async Task ObserveAsync(Task task, string what)
     {
         try
         {
-            TrySubscribe();
-            if (!_redis.IsConnected)
-            {
-                return;
-            }
-
-            await _catchUp.WaitAsync();
-            try
-            {
-                // The outage ends when both connections are back, so a late failure of the second is not a new outage.
-                var wasDown = FullyConnected && Interlocked.Exchange(ref _down, 0) == 1;
-                var (caughtUp, appended) = await CatchUpAsync();
-                if (wasDown || caughtUp > 0 || appended > 0)
-                {
-                    _hub.Logger.LogInformation(
-                        "Redis backplane of site {Site} is back ({Connection} connection): {CaughtUp} missed messages delivered, {Appended} local messages shared",
-                        _hub.Site, connection, caughtUp, appended);
-                }
-
-            }
-            finally
-            {
-                _catchUp.Release();
-            }
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            ReportDown(e, _redis.Configuration);
+            await task;
         }
         catch (Exception e)
         {
-            _hub.Logger.LogError(e, "Redis backplane of site {Site}: catching up after a reconnect failed", _hub.Site);
+            _hub.Logger.LogError(e, "Redis backplane of site {Site}: {What} failed", _hub.Site, what);
         }
     }
 
-    /// <summary>Delivers what each channel missed while disconnected, then appends the messages published here meanwhile.</summary>
-    private async Task<(int CaughtUp, int Appended)> CatchUpAsync()
-    {
-        var database = _redis.GetDatabase();
-        var caughtUp = 0;
-        foreach (var state in _hub.Channels)
-        {
-            var from = state.LastBackplaneId;
-            if (from.IsNone)
-            {
-                continue;
-            }
-
-            var missed = new List<ChannelHistoryEntry>();
-            var upTo = from;
-            state.BeginCatchUp();
-            try
-            {
-                var entries = await database.StreamRangeAsync(Key(state), "(" + from.ToString(), "+");
-                var now = _hub.Now;
-                foreach (var entry in entries)
-                {
-                    upTo = RedisChannelWire.Id(entry);
-                    if (RedisChannelWire.Origin(entry) != _origin)
-                    {
-                        missed.Add(RedisChannelWire.Entry(entry, _hub.Json, now));
-                    }
-                }
-            }
-            finally
-            {
-                state.EndCatchUp(missed, upTo);
-            }
-
-            caughtUp += missed.Count;
-        }
-
-        return (caughtUp, await AppendOutboxAsync());
-    }
+    private int MaxLength => Math.Max(_hub.HistoryLength, 1);
 
     private RedisKey Key(ChannelState state) => _prefix + state.Name;
+
+    private RedisKey FirstHereKey(ChannelState state) => _firstHerePrefix + state.Name;
 }

@@ -1,63 +1,89 @@
-using System.Text.Json;
+using System.Buffers.Text;
+using System.Text;
 using StackExchange.Redis;
 
 namespace CandyPack.Channels;
 
 /// <summary>
-/// How channel messages are kept in Redis: an entry of the channel's stream has the payload (<c>d</c>), the event
-/// name (<c>e</c>) and, for messages appended after an outage, the instance that had already delivered them
-/// (<c>o</c>); the pub/sub message repeats them with the channel's name and the entry's id.
+/// How channel messages are kept in Redis. An entry of the channel's stream has the payload as UTF-8 bytes
+/// (<c>d</c>), the event name (<c>e</c>), the instance that published it (<c>o</c>) with that instance's number for
+/// the message (<c>n</c>), and <c>l</c> = 1 when that instance delivered it to its own subscribers first, during an
+/// outage. The pub/sub message repeats them with the channel's name and the entry's id, as bytes.
 /// </summary>
 internal static class RedisChannelWire
 {
-    // XADD and PUBLISH in one script: scripts run atomically, so publish order is id order on every instance.
+    // XADD and PUBLISH in one script: scripts run atomically, so publish order is id order on every instance. Lua
+    // strings are byte strings, so the payload goes through untouched.
     private const string AppendScript =
         """
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2], 'e', ARGV[3], 'o', ARGV[4])
-        redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\n' .. id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4] .. '\n' .. ARGV[2])
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2], 'e', ARGV[3], 'o', ARGV[4], 'n', ARGV[5], 'l', ARGV[6])
+        redis.call('PUBLISH', ARGV[7], ARGV[8] .. '\n' .. id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[2])
         return id
         """;
 
-    /// <summary>Appends to the stream <paramref name="key"/>, trimmed to <paramref name="maxLength"/>, and publishes; returns the id.</summary>
-    public static async Task<string> AppendAsync(
-        IDatabaseAsync database, RedisKey key, int maxLength, string pubSubChannel, string channel, string payload, string? eventName, string origin)
-    {
-        var result = await database.ScriptEvaluateAsync(
+    private const int HeaderFields = 6;
+
+    /// <summary>
+    /// Appends a message to the stream <paramref name="key"/>, trimmed to <paramref name="maxLength"/>, and publishes
+    /// it; returns the id. The command is queued before this returns, so calls made in order reach Redis in order.
+    /// </summary>
+    public static Task<RedisResult> AppendAsync(
+        IDatabaseAsync database, RedisKey key, int maxLength, RedisChannel pubSub, string channel, RedisMessage message) =>
+        database.ScriptEvaluateAsync(
             AppendScript,
             [key],
-            [maxLength, payload, eventName ?? string.Empty, origin, pubSubChannel, channel]);
-        return result.ToString();
-    }
+            [maxLength, message.Payload, message.Event ?? string.Empty, message.Origin, message.Number, message.DeliveredFirst ? "1" : string.Empty, pubSub.ToString(), channel]);
 
-    /// <summary>Reads a pub/sub message: <c>channel \n id \n event \n origin \n payload</c> (only the payload may hold line breaks).</summary>
-    public static bool TryParse(string text, out PublishedMessage message)
+    /// <summary>Reads a pub/sub message: <c>channel \n id \n event \n origin \n number \n first \n payload</c> (only the payload may hold line breaks).</summary>
+    public static bool TryParse(ReadOnlyMemory<byte> bytes, out string channel, out RedisMessage message)
     {
-        message = default;
-        var span = text.AsSpan();
-        Span<Range> fields = stackalloc Range[5];
-        if (span.Split(fields, '\n') != 5 || !ChannelMessageId.TryParse(span[fields[1]], out var id))
+        channel = string.Empty;
+        message = default!;
+        var rest = bytes;
+        Span<Range> fields = stackalloc Range[HeaderFields];
+        for (var i = 0; i < HeaderFields; i++)
+        {
+            var end = rest.Span.IndexOf((byte)'\n');
+            if (end < 0)
+            {
+                return false;
+            }
+
+            var start = bytes.Length - rest.Length;
+            fields[i] = start..(start + end);
+            rest = rest[(end + 1)..];
+        }
+
+        var span = bytes.Span;
+        if (!ChannelMessageId.TryParse(Encoding.UTF8.GetString(span[fields[1]]), out var id) ||
+            !Utf8Parser.TryParse(span[fields[4]], out long number, out var used) || used != span[fields[4]].Length)
         {
             return false;
         }
 
-        // Split puts everything after the fourth separator in the last range, line breaks included.
-        message = new PublishedMessage(
-            span[fields[0]].ToString(), id, NullIfEmpty(span[fields[2]].ToString()), span[fields[3]].ToString(), span[fields[4]].ToString());
+        channel = Encoding.UTF8.GetString(span[fields[0]]);
+        message = new RedisMessage(
+            id, rest, NullIfEmpty(Encoding.UTF8.GetString(span[fields[2]])), Encoding.UTF8.GetString(span[fields[3]]), number, !span[fields[5]].IsEmpty);
         return true;
     }
 
+    /// <summary>Reads a stream entry.</summary>
+    /// <exception cref="InvalidDataException">The entry is not one this framework wrote.</exception>
+    public static RedisMessage Read(StreamEntry entry)
+    {
+        var number = entry["n"];
+        if (!ChannelMessageId.TryParse(entry.Id.ToString(), out var id) || !number.TryParse(out long parsed))
+        {
+            throw new InvalidDataException($"Redis stream entry '{entry.Id}' is not a channel message of this framework.");
+        }
+
+        return new RedisMessage(id, (byte[]?)entry["d"] ?? [], NullIfEmpty(entry["e"].ToString()), entry["o"].ToString(), parsed, entry["l"] == "1");
+    }
+
+    /// <summary>Reads the id of a stream entry.</summary>
     /// <exception cref="InvalidDataException">Redis gave an id that is not of the <c>ms-seq</c> form.</exception>
     public static ChannelMessageId Id(StreamEntry entry) =>
         ChannelMessageId.TryParse(entry.Id.ToString(), out var id) ? id : throw new InvalidDataException($"Redis gave a stream id of an unknown form: '{entry.Id}'.");
 
-    public static string Origin(StreamEntry entry) => entry["o"].ToString();
-
-    /// <summary>Frames a stream entry for this instance's subscribers.</summary>
-    public static ChannelHistoryEntry Entry(StreamEntry entry, JsonSerializerOptions json, long now) =>
-        ChannelState.Entry(Id(entry), entry["d"].ToString(), NullIfEmpty(entry["e"].ToString()), json, now);
-
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    /// <summary>A message as the pub/sub channel carries it.</summary>
-    public readonly record struct PublishedMessage(string Channel, ChannelMessageId Id, string? Event, string Origin, string Payload);
 }

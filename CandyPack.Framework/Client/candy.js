@@ -1,27 +1,27 @@
-/*
- * candy.js: the browser client of CandyPack's event streams. Dependency-free; served by every site at
- * /_candy/candy.js (a classic script that defines the global Candy) and /_candy/candy.esm.js (an ES module).
- *
- *   const listener = Candy.listen('/notifications/stream', (data, event) => show(data), {
- *     onOpen: (event) => {},          // each time the connection opens
- *     onError: (event) => {},         // each time it fails; it reconnects after reconnectDelay
- *     autoReconnect: true,            // false: stay closed after an error
- *     reconnectDelay: 3000,           // milliseconds before reconnecting
- *     events: { reset: reload },      // handlers for named events, called like onMessage
- *     withCredentials: false,         // send cookies cross-origin (EventSource's own option)
- *   });
- *   listener.close();                 // stops for good: no more messages, no reconnects
- *
- * Data is parsed as JSON when it is JSON and passed through as a string otherwise. The "end" event, which
- * CandyPack sends when a finite stream is done, closes the listener instead of letting EventSource start it again.
- * After an error the listener reconnects by itself, sending the id of the last message it received as
- * ?lastEventId=..., so a channel replays what was missed (a browser's own EventSource only sends its
- * Last-Event-ID header on the reconnects it makes itself). A channel that no longer has those messages sends a
- * "reset" event: handle it in `events` to reload the page's state.
- */
-(function (global) {
-  'use strict';
-
+// Built from clients/js/src/candy.js by npm run build in clients/js: edit that file, not this one.
+var Candy = (() => {
+  var __defProp = Object.defineProperty;
+  var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+  var __getOwnPropNames = Object.getOwnPropertyNames;
+  var __hasOwnProp = Object.prototype.hasOwnProperty;
+  var __export = (target, all) => {
+    for (var name in all)
+      __defProp(target, name, { get: all[name], enumerable: true });
+  };
+  var __copyProps = (to, from, except, desc) => {
+    if (from && typeof from === "object" || typeof from === "function") {
+      for (let key of __getOwnPropNames(from))
+        if (!__hasOwnProp.call(to, key) && key !== except)
+          __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    }
+    return to;
+  };
+  var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+  var candy_exports = {};
+  __export(candy_exports, {
+    default: () => candy_default,
+    listen: () => listen
+  });
   function parse(data) {
     try {
       return JSON.parse(data);
@@ -29,20 +29,22 @@
       return data;
     }
   }
-
   function withLastEventId(url, id) {
-    const target = new URL(url, global.location ? global.location.href : undefined);
-    target.searchParams.set('lastEventId', id);
+    const target = new URL(url, globalThis.location ? globalThis.location.href : void 0);
+    target.searchParams.set("lastEventId", id);
     return target.toString();
   }
-
   function listen(url, onMessage, options) {
-    const settings = Object.assign({ autoReconnect: true, reconnectDelay: 3000, events: {} }, options);
+    const settings = { autoReconnect: true, reconnectDelay: 3e3, events: {} };
+    for (const [name, value] of Object.entries(options || {})) {
+      if (value !== void 0 && value !== null) {
+        settings[name] = value;
+      }
+    }
     let source = null;
     let timer = null;
     let closed = false;
-    let lastEventId = '';
-
+    let lastEventId = "";
     function deliver(event, handler) {
       if (event.lastEventId) {
         lastEventId = event.lastEventId;
@@ -51,17 +53,20 @@
         handler(parse(event.data), event);
       }
     }
-
     function connect() {
       timer = null;
       source = new EventSource(lastEventId ? withLastEventId(url, lastEventId) : url, { withCredentials: !!settings.withCredentials });
       source.onopen = (event) => settings.onOpen && settings.onOpen(event);
       source.onmessage = (event) => deliver(event, onMessage);
-      source.addEventListener('end', close);
-      // A reset carries the channel's newest id: keep it even without a handler, so the next reconnect starts there.
-      source.addEventListener('reset', (event) => deliver(event, settings.events.reset));
+      source.addEventListener("end", (event) => {
+        close();
+        if (settings.onEnd) {
+          settings.onEnd(event);
+        }
+      });
+      source.addEventListener("reset", (event) => deliver(event, settings.events.reset));
       for (const name of Object.keys(settings.events)) {
-        if (name !== 'reset') {
+        if (name !== "reset") {
           source.addEventListener(name, (event) => deliver(event, settings.events[name]));
         }
       }
@@ -69,7 +74,6 @@
         if (closed) {
           return;
         }
-        // Reconnect here rather than in EventSource: the delay is ours, and the last id travels in the URL.
         source.close();
         if (settings.onError) {
           settings.onError(event);
@@ -79,7 +83,6 @@
         }
       };
     }
-
     function close() {
       closed = true;
       clearTimeout(timer);
@@ -87,10 +90,10 @@
         source.close();
       }
     }
-
     connect();
     return { close };
   }
-
-  global.Candy = Object.assign(global.Candy || {}, { listen });
-})(globalThis);
+  var candy_default = { listen };
+  return __toCommonJS(candy_exports);
+})();
+Candy = Candy.default;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using CandyPack.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -26,8 +27,14 @@ internal static class CandyApplication
             throw new ArgumentException("At least one site is needed.", nameof(sites));
         }
 
+        var configuration = SiteConfiguration.Load(sites[0].Folder);
         var server = new ServerOptions();
-        SiteConfiguration.Load(sites[0].Folder).GetSection("server").Bind(server);
+        configuration.GetSection("server").Bind(server);
+        var metrics = new MetricsOptions();
+        configuration.GetSection(MetricsOptions.Section).Bind(metrics);
+        var dashboardOptions = new DashboardOptions();
+        configuration.GetSection(DashboardOptions.Section).Bind(dashboardOptions);
+        var dashboard = DashboardEndpoint.IsEnabled(dashboardOptions, options.Development);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = sites[0].Folder,
@@ -57,6 +64,16 @@ internal static class CandyApplication
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
         builder.Services.AddSingleton<SiteActivator>();
         builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
+        if (metrics.Enabled)
+        {
+            MetricsEndpoint.AddServices(builder.Services);
+        }
+
+        if (dashboard)
+        {
+            DashboardEndpoint.AddServices(builder.Services, dashboardOptions);
+        }
+
         options.ConfigureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -72,8 +89,23 @@ internal static class CandyApplication
         }
 
         HealthEndpoint.Map(app);
-        app.UseMiddleware<Client.ClientScriptMiddleware>();
+        if (metrics.Enabled)
+        {
+            MetricsEndpoint.Map(app);
+        }
+
+        Client.ClientScripts.Use(app);
+        if (dashboard)
+        {
+            DashboardEndpoint.UseAssets(app);
+            DashboardEndpoint.MapEndpoints(app, dashboardOptions);
+        }
+
         app.UseRouting();
+        if (dashboard && !string.IsNullOrWhiteSpace(dashboardOptions.Policy))
+        {
+            app.UseAuthorization();
+        }
         app.Use((context, next) =>
         {
             if (context.GetEndpoint() is not null)
@@ -107,6 +139,9 @@ internal static class CandyApplication
         }
 
         activator.Publish(runtimes);
+        var startupLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CandyPack.Host");
+        app.Lifetime.ApplicationStarted.Register(() => StartupSummary.Log(
+            startupLogger, StartupSummary.Lines(app.Services, app.Environment.EnvironmentName, dashboard, metrics.Enabled)));
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             foreach (var runtime in registry.Sites)

@@ -21,6 +21,11 @@ public sealed class ChannelMessageIdTests
     [TestCase("-1")]
     [TestCase("1-2-3")]
     [TestCase("0-0")]
+    [TestCase("5-0.a1b2")]
+    [TestCase("5-0.A1B2.3")]
+    [TestCase("5-0.a1b2.0")]
+    [TestCase("5-0..3")]
+    [TestCase("5-0.a1b2.3.4")]
     public void TryParse_Rejects(string text) => Assert.That(ChannelMessageId.TryParse(text, out _), Is.False);
 
     [Test]
@@ -45,5 +50,24 @@ public sealed class ChannelMessageIdTests
     {
         Assert.That(new ChannelMessageId(1, 9) < new ChannelMessageId(2, 0), Is.True);
         Assert.That(new ChannelMessageId(2, 1) > new ChannelMessageId(2, 0), Is.True);
+    }
+
+    [Test]
+    public void OutageId_RoundTrips_AndFollowsTheSharedIdItBuildsOn()
+    {
+        var shared = new ChannelMessageId(1700000000000, 3);
+        var fromA = ChannelMessageId.FromOrigin(shared, "a1b2c3", 7);
+
+        Assert.That(fromA.ToString(), Is.EqualTo("1700000000000-3.a1b2c3.7"));
+        Assert.That(ChannelMessageId.TryParse(fromA.ToString(), out var parsed), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(parsed, Is.EqualTo(fromA));
+            Assert.That(parsed.Shared, Is.EqualTo(shared));
+            Assert.That(fromA > shared, Is.True, "after the shared id it builds on");
+            Assert.That(fromA < ChannelMessageId.FromOrigin(shared, "a1b2c3", 8), Is.True, "in the instance's publish order");
+            Assert.That(fromA < new ChannelMessageId(1700000000000, 4), Is.True, "before the next shared id");
+            Assert.That(fromA, Is.Not.EqualTo(ChannelMessageId.FromOrigin(shared, "d4e5f6", 7)), "another instance's id never collides");
+        });
     }
 }

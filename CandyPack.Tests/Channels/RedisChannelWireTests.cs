@@ -1,28 +1,45 @@
+using System.Text;
 using CandyPack.Channels;
 
 namespace CandyPack.Tests.Channels;
 
-/// <summary>The pub/sub message form the append script writes.</summary>
+/// <summary>The pub/sub message form the append script writes: UTF-8 bytes, the payload untouched.</summary>
 [TestFixture]
 public sealed class RedisChannelWireTests
 {
     [Test]
-    public void TryParse_KeepsLineBreaksInThePayload()
+    public void TryParse_KeepsLineBreaksAndBytesOfThePayload()
     {
-        Assert.That(RedisChannelWire.TryParse("orders\n1700000000000-2\norder\n\nline 1\nline 2", out var message), Is.True);
-        Assert.That(message, Is.EqualTo(new RedisChannelWire.PublishedMessage("orders", new ChannelMessageId(1700000000000, 2), "order", string.Empty, "line 1\nline 2")));
+        var bytes = Encoding.UTF8.GetBytes("orders\n1700000000000-2\norder\na1b2\n7\n1\nline 1\nline 2 ✓");
+
+        Assert.That(RedisChannelWire.TryParse(bytes, out var channel, out var message), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(channel, Is.EqualTo("orders"));
+            Assert.That(message.Id, Is.EqualTo(new ChannelMessageId(1700000000000, 2)));
+            Assert.That(message.Event, Is.EqualTo("order"));
+            Assert.That(message.Origin, Is.EqualTo("a1b2"));
+            Assert.That(message.Number, Is.EqualTo(7));
+            Assert.That(message.DeliveredFirst, Is.True);
+            Assert.That(Encoding.UTF8.GetString(message.Payload.Span), Is.EqualTo("line 1\nline 2 ✓"));
+        });
     }
 
     [Test]
-    public void TryParse_NoEventName_IsNull()
+    public void TryParse_NoEventName_IsNull_AndNotDeliveredFirst()
     {
-        Assert.That(RedisChannelWire.TryParse("orders\n5-0\n\nabc\n{}", out var message), Is.True);
-        Assert.That(message.Event, Is.Null);
-        Assert.That(message.Origin, Is.EqualTo("abc"));
+        Assert.That(RedisChannelWire.TryParse(Encoding.UTF8.GetBytes("orders\n5-0\n\nabc\n1\n\n{}"), out _, out var message), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(message.Event, Is.Null);
+            Assert.That(message.Origin, Is.EqualTo("abc"));
+            Assert.That(message.DeliveredFirst, Is.False);
+        });
     }
 
     [TestCase("")]
-    [TestCase("orders\n5-0\n\n")]
-    [TestCase("orders\nnot-an-id\n\n\n{}")]
-    public void TryParse_Rejects(string text) => Assert.That(RedisChannelWire.TryParse(text, out _), Is.False);
+    [TestCase("orders\n5-0\n\nabc\n1\n")]
+    [TestCase("orders\nnot-an-id\n\nabc\n1\n\n{}")]
+    [TestCase("orders\n5-0\n\nabc\nx\n\n{}")]
+    public void TryParse_Rejects(string text) => Assert.That(RedisChannelWire.TryParse(Encoding.UTF8.GetBytes(text), out _, out _), Is.False);
 }

@@ -39,6 +39,7 @@ public sealed class RedisOutageTests
         await RedisScaleOutTests.PublishAsync(b, user, 4);
         await onA.WaitForMessagesAsync(4, TimeSpan.FromSeconds(60));
         await onB.WaitForMessagesAsync(4, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => a.CountLines("Redis backplane of site ExampleSite is back") > 0);
 
         Assert.Multiple(() =>
         {

@@ -20,4 +20,21 @@ internal static class Eventually
 
         return true;
     }
+
+    /// <summary>The same for a condition that has to await (an HTTP request, say); polls every 100 ms unless told.</summary>
+    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan? deadline = null, TimeSpan? poll = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? DefaultDeadline);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));
+        }
+
+        return true;
+    }
 }

@@ -9,7 +9,7 @@ namespace CandyPack.Tests.Support;
 /// A private redis-server that a test starts, kills with SIGKILL and starts again on the same port and data
 /// directory (append-only, fsync on every write, so its streams survive the kill).
 /// </summary>
-internal sealed class RedisServerProcess : IAsyncDisposable
+internal sealed partial class RedisServerProcess : IAsyncDisposable
 {
     private readonly string _binary;
     private readonly string _directory;

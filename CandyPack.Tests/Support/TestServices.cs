@@ -15,6 +15,9 @@ internal static class TestServices
     /// <summary>The system Chromium that Playwright drives.</summary>
     public static string Chromium => Require("CANDY_TEST_CHROMIUM", "the path of a Chromium binary");
 
+    /// <summary>The npm package folder of the JavaScript client (clients/js), with its dev dependencies installed.</summary>
+    public static string ClientPackage => Require("CANDY_TEST_CLIENT_PACKAGE", "clients/js with its npm dev dependencies installed (npm ci)");
+
     private static string Require(string variable, string what)
     {
         var value = Environment.GetEnvironmentVariable(variable);

@@ -1,0 +1,300 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace CandyPack.Channels;
+
+/// <summary>The catch-up after an outage: share what was delivered here, then deliver what the others published.</summary>
+internal sealed partial class RedisChannelBackplane
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan FirstHereLifetime = TimeSpan.FromDays(1);
+
+    private Probe? _probe;
+
+    private async Task RecoverLoopAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(RetryInterval, stop);
+                if (Volatile.Read(ref _degraded) == 1 || !_links.Values.All(l => l.Shared))
+                {
+                    await RecoverAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RedisException e)
+            {
+                // Still away, or gone again: logged once per outage, retried on the next round.
+                Degrade(e, _redis.Configuration);
+            }
+            catch (Exception e)
+            {
+                _hub.Logger.LogError(e, "Redis backplane of site {Site}: catching up after an outage failed; retrying", _hub.Site);
+            }
+        }
+    }
+
+    private async Task RecoverAsync()
+    {
+        if (!_redis.IsConnected)
+        {
+            return;
+        }
+
+        TrySubscribe();
+        long outages;
+        lock (_linksGate)
+        {
+            outages = _outages;
+        }
+
+        // Only once a message published now comes back is the subscription known to hear everything published later.
+        if (!await ProbeAsync())
+        {
+            return;
+        }
+
+        var (caughtUp, shared) = (0, 0);
+        foreach (var link in _links.Values)
+        {
+            if (!link.Shared)
+            {
+                var (c, s) = await RecoverAsync(link, outages);
+                caughtUp += c;
+                shared += s;
+            }
+        }
+
+        lock (_linksGate)
+        {
+            if (outages == _outages && _links.Values.All(l => l.Shared) && Interlocked.Exchange(ref _degraded, 0) == 1)
+            {
+                _hub.Logger.LogInformation(
+                    "Redis backplane of site {Site} is back: {CaughtUp} missed messages delivered, {Shared} local messages shared",
+                    _hub.Site, caughtUp, shared);
+            }
+        }
+    }
+
+    private async Task<bool> ProbeAsync()
+    {
+        var nonce = Guid.NewGuid().ToString("N");
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _probe, new Probe(nonce, heard));
+        await _redis.GetSubscriber().PublishAsync(_pubSub, "\n" + nonce);
+        try
+        {
+            await heard.Task.WaitAsync(ProbeTimeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A probe is a pub/sub message with an empty channel name (which no channel has) and a nonce.</summary>
+    private bool IsProbe(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty || bytes[0] != (byte)'\n')
+        {
+            return false;
+        }
+
+        if (Volatile.Read(ref _probe) is { } probe && System.Text.Encoding.ASCII.GetString(bytes[1..]) == probe.Nonce)
+        {
+            probe.Heard.TrySetResult();
+        }
+
+        return true;
+    }
+
+    /// <summary>Catches one channel up; returns how many messages were delivered here and how many shared.</summary>
+    private async Task<(int CaughtUp, int Shared)> RecoverAsync(RedisChannelLink link, long outages)
+    {
+        var state = link.State;
+        var database = _redis.GetDatabase();
+        await DropWhatRedisAlreadyHasAsync(link, database);
+
+        // Append what was delivered here, in order; once the outbox is empty the channel is shared again, and pub/sub
+        // messages wait until what was missed before them is delivered.
+        var shared = 0;
+        HashSet<long> deliveredHere;
+        while (true)
+        {
+            RedisChannelLink.OutboxMessage next;
+            lock (_linksGate)
+            {
+                if (outages != _outages)
+                {
+                    return (0, shared);
+                }
+
+                lock (link.Gate)
+                {
+                    if (!link.Outbox.TryPeek(out next!))
+                    {
+                        link.Shared = true;
+                        deliveredHere = [.. link.DeliveredHere];
+                        state.BeginCatchUp();
+                        break;
+                    }
+                }
+            }
+
+            try
+            {
+                await RedisChannelWire.AppendAsync(database, Key(state), MaxLength, _pubSub, state.Name, next.Message);
+            }
+            catch (RedisException)
+            {
+                lock (link.Gate)
+                {
+                    next.InDoubt = true;
+                }
+
+                throw;
+            }
+
+            lock (link.Gate)
+            {
+                link.Outbox.Dequeue();
+            }
+
+            shared++;
+        }
+
+        try
+        {
+            var caughtUp = await CatchUpAsync(link, database, deliveredHere);
+            lock (link.Gate)
+            {
+                // Their entries are read; a pub/sub copy that comes later is older than the newest shared id and dropped.
+                link.DeliveredHere.ExceptWith(deliveredHere);
+            }
+
+            return (caughtUp, shared);
+        }
+        catch
+        {
+            lock (link.Gate)
+            {
+                link.Shared = false;
+                state.AbandonCatchUp();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An append that timed out may have run after all: such messages are not appended again, and are noted as
+    /// delivered first by this instance, so a client resuming elsewhere is not given them twice.
+    /// </summary>
+    private async Task DropWhatRedisAlreadyHasAsync(RedisChannelLink link, IDatabase database)
+    {
+        HashSet<long> inDoubt;
+        lock (link.Gate)
+        {
+            inDoubt = [.. link.Outbox.Where(m => m.InDoubt).Select(m => m.Message.Number)];
+        }
+
+        if (inDoubt.Count == 0)
+        {
+            return;
+        }
+
+        var present = new HashSet<long>();
+        foreach (var entry in await ReadAfterAsync(link, database))
+        {
+            var message = RedisChannelWire.Read(entry);
+            if (message.Origin == _origin && inDoubt.Contains(message.Number))
+            {
+                present.Add(message.Number);
+            }
+        }
+
+        if (present.Count == 0)
+        {
+            return;
+        }
+
+        var key = FirstHereKey(link.State);
+        await database.SetAddAsync(key, [.. present.Select(n => (RedisValue)FirstHereMember(_origin, n))]);
+        await database.KeyExpireAsync(key, FirstHereLifetime);
+        lock (link.Gate)
+        {
+            var kept = link.Outbox.Where(m => !(m.InDoubt && present.Contains(m.Message.Number))).ToList();
+            link.Outbox.Clear();
+            foreach (var message in kept)
+            {
+                link.Outbox.Enqueue(message);
+            }
+        }
+    }
+
+    /// <summary>Delivers what the channel missed since its newest shared id, skipping what this instance delivered first.</summary>
+    private async Task<int> CatchUpAsync(RedisChannelLink link, IDatabase database, HashSet<long> deliveredHere)
+    {
+        var state = link.State;
+        var from = state.LastBackplaneId;
+        var entries = await ReadAfterAsync(link, database);
+        var start = entries.Length > 0 && RedisChannelWire.Id(entries[0]) == from ? 1 : 0;
+        if (!from.IsNone && start == 0)
+        {
+            // The stream no longer reaches back to the newest id delivered here: exactness is impossible, so
+            // subscribers reconnect and get a reset for their last id.
+            state.EndCatchUp([], entries.Length > 0 ? RedisChannelWire.Id(entries[^1]) : from);
+            state.DisconnectSubscribers();
+            _hub.Logger.LogWarning(
+                "Channel {Channel}: Redis no longer keeps the messages after {Id}; its subscribers on this instance reconnect and get a reset", state.Name, from);
+            return 0;
+        }
+
+        var messages = new RedisMessage[entries.Length - start];
+        var lastOwn = -1;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = RedisChannelWire.Read(entries[i + start]);
+            if (messages[i].Origin == _origin && deliveredHere.Contains(messages[i].Number))
+            {
+                lastOwn = i;
+            }
+        }
+
+        // Subscribers here saw this instance's own messages before the ones read back now, though the stream may hold
+        // some of them later: until the last of them, ids say so (see ChannelMessageId), so a resume elsewhere is exact.
+        var now = _hub.Now;
+        var missed = new List<ChannelHistoryEntry>(messages.Length);
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var message = messages[i];
+            if (message.Origin == _origin && deliveredHere.Contains(message.Number))
+            {
+                continue;
+            }
+
+            var id = i < lastOwn ? ChannelMessageId.FromOrigin(message.Id, _origin, messages[lastOwn].Number) : message.Id;
+            missed.Add(ChannelState.Entry(id, message.Payload, message.Event, now));
+        }
+
+        state.EndCatchUp(missed, messages.Length > 0 ? messages[^1].Id : from);
+        return missed.Count;
+    }
+
+    /// <summary>The stream from the channel's newest shared id on (that id included), or from when this instance began using it.</summary>
+    private Task<StreamEntry[]> ReadAfterAsync(RedisChannelLink link, IDatabase database)
+    {
+        var from = link.State.LastBackplaneId;
+        return database.StreamRangeAsync(Key(link.State), from.IsNone ? link.CreatedAt + "-0" : from.ToString(), "+");
+    }
+
+    private static string FirstHereMember(string origin, long number) => origin + "." + number;
+
+    private sealed record Probe(string Nonce, TaskCompletionSource Heard);
+}

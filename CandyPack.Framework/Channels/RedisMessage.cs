@@ -1,0 +1,9 @@
+namespace CandyPack.Channels;
+
+/// <summary>
+/// A channel message as Redis carries it: its stream id (<see cref="ChannelMessageId.None"/> before it is appended),
+/// the payload as UTF-8 bytes, the event name, the instance that published it with that instance's number for it,
+/// and whether that instance delivered it to its own subscribers first (during an outage).
+/// </summary>
+internal sealed record RedisMessage(
+    ChannelMessageId Id, ReadOnlyMemory<byte> Payload, string? Event, string Origin, long Number, bool DeliveredFirst);

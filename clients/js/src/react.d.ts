@@ -1,0 +1,19 @@
+import type { ListenOptions, StreamData } from './candy.js';
+
+/**
+ * The connection's state: `connecting` until it opens, `open`, `reconnecting` after an error (the client retries),
+ * `ended` once the server sent `end`, `closed` when it stays closed (no URL, or an error with autoReconnect false).
+ */
+export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'ended' | 'closed';
+
+export interface StreamSnapshot<T = StreamData> {
+  /** The latest message's data (parsed as JSON when it is JSON); undefined until the first message. */
+  data: T | undefined;
+  /** The latest message's id, empty when it had none. */
+  lastEventId: string;
+  state: StreamState;
+}
+
+/** Listens to `url` while the component is mounted (a falsy url listens to nothing); closes on unmount. */
+export function useStream<T = StreamData>(url: string | null | undefined, options?: ListenOptions): StreamSnapshot<T>;
+export default useStream;
