@@ -23,6 +23,7 @@ public sealed partial class Candy
     private readonly HttpContext _context;
     private CancellationTokenSource? _timeout;
     private PendingResponse? _response;
+    private RequestBody? _body;
     private volatile bool _ended;
 
     internal Candy(HttpContext context, SiteRuntime site, RouteInfo route)
@@ -82,15 +83,18 @@ public sealed partial class Candy
 
     internal SiteRuntime Site => _site;
 
-    internal RequestBody Body { get; set; } = RequestBody.Empty;
+    /// <summary>The form or JSON body, read the first time something asks for it.</summary>
+    internal RequestBody Body => _body ??= RequestBody.Of(Live().Request, _site.Options.Request.MaxBodySize, Aborted);
 
     internal bool HasResponse => _response is not null;
 
     /// <summary>
     /// A request value by key, looked up in order in the route values (<c>{id}</c>), the query string,
     /// a form body and the top-level properties of a JSON body. <see langword="null"/> when none has it.
+    /// The body is read the first time a lookup reaches it.
     /// </summary>
     /// <param name="key">The name, matched case-insensitively for query, form and route values.</param>
+    /// <exception cref="BadHttpRequestException">The body is malformed (400) or too large (413); left uncaught, that is the response.</exception>
     public string? Request(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -109,6 +113,7 @@ public sealed partial class Candy
     }
 
     /// <summary>The JSON request body deserialised as <typeparamref name="T"/> (web defaults), or default when there is none.</summary>
+    /// <exception cref="BadHttpRequestException">The body is malformed or does not fit <typeparamref name="T"/> (400), or is too large (413); left uncaught, that is the response.</exception>
     public T? Json<T>()
     {
         Live();
@@ -164,7 +169,11 @@ public sealed partial class Candy
     }
 
     /// <summary>Releases the timeout source once the handler can no longer use it.</summary>
-    internal void Release() => _timeout?.Dispose();
+    internal void Release()
+    {
+        _body?.Dispose();
+        _timeout?.Dispose();
+    }
 
     /// <summary>Writes the regular response: the one set with Return/Abort/Redirect, else the controller's value.</summary>
     internal Task WriteResponseAsync(object? returned)

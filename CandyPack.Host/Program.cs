@@ -4,7 +4,6 @@ using CandyPack.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 
 HostArguments arguments;
 try
@@ -19,13 +18,7 @@ catch (ArgumentException e)
     return args.Contains("--help") ? 0 : 2;
 }
 
-Log.Logger = new LoggerConfiguration()
-    .MinimumLevel.Information()
-    .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-    .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
-    .CreateLogger();
+Log.Logger = HostLogging.CreateLogger();
 
 try
 {
@@ -41,7 +34,7 @@ try
         HttpsPort = arguments.HttpsPort,
         Development = !arguments.NoBuild,
         ConfigureBuilder = builder => builder.Services.AddSerilog(),
-        ConfigurePipeline = app => app.UseSerilogRequestLogging(),
+        ConfigurePipeline = app => app.UseSerilogRequestLogging(HostLogging.ConfigureRequestLog),
     };
     foreach (var url in arguments.Urls)
     {

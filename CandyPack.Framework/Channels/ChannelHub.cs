@@ -274,8 +274,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     {
         if (name.Length == 0 || name.Length > MaxNameLength || name.AsSpan().ContainsAnyInRange('\0', '\u001f'))
         {
-            throw new ArgumentException(
-                $"A channel name has 1 to {MaxNameLength} characters and no control characters; '{name}' does not qualify.", nameof(name));
+            throw Hosting.InputError.Create(
+                $"A channel name has 1 to {MaxNameLength} characters and no control characters; {Hosting.InputText.Describe(name)} does not qualify.", nameof(name));
         }
     }
 }

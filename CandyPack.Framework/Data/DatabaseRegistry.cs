@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CandyPack.Data.Providers;
 using CandyPack.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -33,7 +34,11 @@ internal sealed class DatabaseRegistry : IDisposable
     public ConnectionSource Default { get; }
 
     /// <summary>Reads the site's database settings; a mistake in them fails the site's start with the key that is wrong.</summary>
-    public static DatabaseRegistry Create(IConfiguration configuration, string siteFolder, ILoggerFactory loggerFactory)
+    /// <param name="configuration">The site's configuration.</param>
+    /// <param name="siteFolder">Where schema.sql and the embedded database live.</param>
+    /// <param name="loggerFactory">For the data layer's log.</param>
+    /// <param name="json">The site's JSON settings, for objects stored in JSON columns; the web defaults when null.</param>
+    public static DatabaseRegistry Create(IConfiguration configuration, string siteFolder, ILoggerFactory loggerFactory, JsonSerializerOptions? json = null)
     {
         var logger = loggerFactory.CreateLogger("CandyPack.Data");
         var schema = Path.Combine(siteFolder, SchemaFile);
@@ -41,7 +46,7 @@ internal sealed class DatabaseRegistry : IDisposable
         var sources = new Dictionary<string, ConnectionSource>(StringComparer.OrdinalIgnoreCase);
         if (!section.Exists())
         {
-            var embedded = new ConnectionSource(DefaultName, new SqliteProvider(Path.Combine(siteFolder, EmbeddedFile)), schema, logger);
+            var embedded = new ConnectionSource(DefaultName, new SqliteProvider(Path.Combine(siteFolder, EmbeddedFile), json), schema, logger);
             sources[DefaultName] = embedded;
             return new DatabaseRegistry(sources, embedded);
         }
@@ -49,7 +54,7 @@ internal sealed class DatabaseRegistry : IDisposable
         var children = section.GetChildren().ToList();
         if (children.Exists(c => ConnectionKeys.Contains(c.Key) && c.Value is not null))
         {
-            sources[DefaultName] = new ConnectionSource(DefaultName, MySql(section, Section), schema, logger);
+            sources[DefaultName] = new ConnectionSource(DefaultName, MySql(section, Section, json), schema, logger);
             return new DatabaseRegistry(sources, sources[DefaultName]);
         }
 
@@ -65,7 +70,7 @@ internal sealed class DatabaseRegistry : IDisposable
         foreach (var child in children)
         {
             var isDefault = child.Key.Equals(defaultName, StringComparison.OrdinalIgnoreCase);
-            sources[child.Key] = new ConnectionSource(child.Key, MySql(child, $"{Section}.{child.Key}"), isDefault ? schema : null, logger);
+            sources[child.Key] = new ConnectionSource(child.Key, MySql(child, $"{Section}.{child.Key}", json), isDefault ? schema : null, logger);
         }
 
         return new DatabaseRegistry(sources, sources[defaultName]);
@@ -90,7 +95,7 @@ internal sealed class DatabaseRegistry : IDisposable
         }
     }
 
-    private static MySqlProvider MySql(IConfigurationSection section, string path)
+    private static MySqlProvider MySql(IConfigurationSection section, string path, JsonSerializerOptions? json)
     {
         foreach (var child in section.GetChildren())
         {
@@ -116,7 +121,7 @@ internal sealed class DatabaseRegistry : IDisposable
             ConnectionTimeout = Number(section, "timeout", path, 5),
             Pooling = true,
             ConvertZeroDateTime = true,
-        });
+        }, json);
     }
 
     private static uint Number(IConfigurationSection section, string key, string path, uint fallback)

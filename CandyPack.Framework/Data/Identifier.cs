@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace CandyPack.Data;
 
 /// <summary>
@@ -128,31 +126,11 @@ internal sealed class Identifier
     }
 
     private static ArgumentException Invalid(string text, string paramName, string role, string expected) =>
-        new($"The {role} name {Describe(text)} is not valid: expected {expected}, at most {MaxPartLength} characters each. " +
-            "Names are never SQL text; pass SQL through Raw.", paramName);
+        Hosting.InputError.Create(
+            $"The {role} name {Describe(text)} is not valid: expected {expected}, at most {MaxPartLength} characters each. " +
+            "Names are never SQL text; pass SQL through Raw.",
+            paramName);
 
     /// <summary>The text as a message can show it: quoted, shortened, control characters escaped.</summary>
-    internal static string Describe(string text)
-    {
-        var builder = new StringBuilder("\"");
-        foreach (var c in text.Length > 60 ? text[..60] : text)
-        {
-            if (char.IsControl(c))
-            {
-                builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        builder.Append('"');
-        if (text.Length > 60)
-        {
-            builder.Append("… (").Append(text.Length).Append(" characters)");
-        }
-
-        return builder.ToString();
-    }
+    internal static string Describe(string text) => Hosting.InputText.Describe(text);
 }

@@ -1,6 +1,6 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace CandyPack.Data;
 
@@ -10,7 +10,8 @@ namespace CandyPack.Data;
 /// </summary>
 internal static class ObjectColumns
 {
-    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
+    // Weak keys: a reloaded site's types must not be kept alive by the cache, or its old build could never unload.
+    private static readonly ConditionalWeakTable<Type, PropertyInfo[]> Properties = new();
 
     public static List<KeyValuePair<string, object?>> Read(object row, string paramName)
     {
@@ -35,7 +36,7 @@ internal static class ObjectColumns
             case string or IEnumerable:
                 throw new ArgumentException($"A row is an object or a dictionary of column → value, not a {row.GetType().Name}.", paramName);
             default:
-                foreach (var property in Properties.GetOrAdd(row.GetType(), static type => Readable(type)))
+                foreach (var property in Properties.GetValue(row.GetType(), Readable))
                 {
                     columns.Add(new(Identifier.Plain(property.Name, paramName, "column"), property.GetValue(row)));
                 }

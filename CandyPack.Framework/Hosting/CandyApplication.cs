@@ -64,6 +64,11 @@ internal static class CandyApplication
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
         builder.Services.AddSingleton<SiteActivator>();
         builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
+        if (server.MaxConcurrentRequests > 0)
+        {
+            ConcurrencyLimit.AddTo(builder.Services, server.MaxConcurrentRequests);
+        }
+
         if (metrics.Enabled)
         {
             MetricsEndpoint.AddServices(builder.Services);
@@ -83,17 +88,22 @@ internal static class CandyApplication
 
         options.ConfigurePipeline?.Invoke(app);
         app.UseMiddleware<CandyErrorMiddleware>(options.Development);
-        if (server.MaxConcurrentRequests > 0)
-        {
-            app.UseMiddleware<ConcurrencyLimitMiddleware>(server.MaxConcurrentRequests);
-        }
 
-        HealthEndpoint.Map(app);
+        // Before the limiter, like health: a scrape is answered however busy the instance is.
         if (metrics.Enabled)
         {
             MetricsEndpoint.Map(app);
         }
 
+        app.UseRouting();
+
+        // After routing, so the limiter sees health's DisableRateLimiting; before candy.js, static files and routes, which it limits.
+        if (server.MaxConcurrentRequests > 0)
+        {
+            app.UseRateLimiter();
+        }
+
+        HealthEndpoint.Map(app);
         Client.ClientScripts.Use(app);
         if (dashboard)
         {
@@ -101,11 +111,11 @@ internal static class CandyApplication
             DashboardEndpoint.MapEndpoints(app, dashboardOptions);
         }
 
-        app.UseRouting();
         if (dashboard && !string.IsNullOrWhiteSpace(dashboardOptions.Policy))
         {
             app.UseAuthorization();
         }
+
         app.Use((context, next) =>
         {
             if (context.GetEndpoint() is not null)

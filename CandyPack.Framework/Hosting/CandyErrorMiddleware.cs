@@ -5,8 +5,9 @@ namespace CandyPack.Hosting;
 
 /// <summary>
 /// Turns failures into responses that say what went wrong: a malformed or oversized request gets its 4xx with the
-/// reason, anything else 500 and an error log line naming the request. Nothing is swallowed: a failure after the
-/// response started is logged and the connection aborted.
+/// reason, a value the framework refused (<see cref="InputError"/>) 400 with the framework's message, anything else
+/// 500 and an error log line naming the request. Nothing is swallowed: a failure after the response started is logged
+/// and the connection aborted.
 /// </summary>
 internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyErrorMiddleware> logger, bool development)
 {
@@ -26,9 +27,21 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
 
             await WriteAsync(context, e.StatusCode, e.Message);
         }
+        catch (ArgumentException e) when (InputError.MessageOf(e) is { } message)
+        {
+            logger.LogInformation(
+                "{Method} {Path} ({Route}) rejected with 400: its {Input} was refused: {Reason}",
+                context.Request.Method,
+                context.Request.Path,
+                RouteOf(context),
+                e.ParamName,
+                message);
+            await WriteAsync(context, StatusCodes.Status400BadRequest, $"Bad Request: {message}");
+        }
         catch (Data.DatabaseUnavailableException e)
         {
             // The database layer logged the outage once; the client is told to come back rather than shown a failure.
+            ReportedFailure.Mark(context);
             logger.LogDebug("{Method} {Path}: 503, {Reason}", context.Request.Method, context.Request.Path, e.Message);
             if (!context.Response.HasStarted)
             {
@@ -43,11 +56,12 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         }
         catch (Exception e)
         {
-            var endpoint = context.GetEndpoint()?.DisplayName ?? "(no route)";
-            logger.LogError(e, "{Method} {Path} failed in {Endpoint}", context.Request.Method, context.Request.Path, endpoint);
+            logger.LogError(e, "{Method} {Path} failed in {Endpoint}", context.Request.Method, context.Request.Path, RouteOf(context));
             await WriteAsync(context, StatusCodes.Status500InternalServerError, development ? $"Internal Server Error: {e.GetType().Name}: {e.Message}" : "Internal Server Error");
         }
     }
+
+    private static string RouteOf(HttpContext context) => context.GetEndpoint()?.DisplayName ?? "(no route)";
 
     private static Task WriteAsync(HttpContext context, int status, string message)
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Hosting;
 
 /// <summary>
-/// The request delegate of one route: creates the <see cref="Candy"/> facade, reads a form/JSON body, runs the
+/// The request delegate of one route: creates the <see cref="Candy"/> facade, runs the
 /// controller or inline handler under the request timeout, then writes the regular response or keeps the request
 /// open until its stream closes.
 /// </summary>
@@ -28,11 +28,6 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         site.RequestStarted();
         try
         {
-            if (RequestBody.HasReadableBody(context.Request))
-            {
-                candy.Body = await RequestBody.ReadAsync(context.Request, limits.MaxBodySize, context.RequestAborted);
-            }
-
             var call = Call(candy, ref scope);
             object? returned;
             if (call.IsCompletedSuccessfully)
@@ -183,7 +178,6 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
     private static async Task ReleaseAsync(Candy candy, AsyncServiceScope? scope)
     {
         candy.Release();
-        candy.Body.Dispose();
         if (scope is { } s)
         {
             await s.DisposeAsync();

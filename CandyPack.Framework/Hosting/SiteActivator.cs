@@ -7,7 +7,8 @@ namespace CandyPack.Hosting;
 
 /// <summary>
 /// Brings sites into service and out of it: loads a site with its static files, publishes its endpoints, swaps a
-/// rebuilt site in while the old one finishes what it is serving, and disposes the old one once it is idle.
+/// rebuilt site in while the old one finishes its requests (its streams move to the new one), and disposes the old
+/// one once it is idle.
 /// </summary>
 internal sealed class SiteActivator(SiteRegistry registry, CandyEndpointDataSource endpoints, ILoggerFactory loggerFactory)
 {
@@ -22,7 +23,16 @@ internal sealed class SiteActivator(SiteRegistry registry, CandyEndpointDataSour
     {
         var app = _app ?? throw new InvalidOperationException("The activator is not attached to an application.");
         var runtime = SiteLoader.Load(definition, app.ApplicationServices);
-        runtime.StaticFiles = BuildStaticFiles(app, runtime);
+        try
+        {
+            runtime.StaticFiles = BuildStaticFiles(app, runtime);
+        }
+        catch
+        {
+            SiteLoader.Release(runtime, _logger);
+            throw;
+        }
+
         return runtime;
     }
 
@@ -46,9 +56,13 @@ internal sealed class SiteActivator(SiteRegistry registry, CandyEndpointDataSour
         return replacement;
     }
 
-    /// <summary>Waits until the old site has no request or stream in flight, then releases it.</summary>
+    /// <summary>
+    /// Closes the old site's streams without <c>end</c>, as a shutdown does, so their clients reconnect to the site
+    /// that replaced it; waits until its last request has finished, then releases it.
+    /// </summary>
     public async Task RetireAsync(SiteRuntime old, CancellationToken cancellationToken)
     {
+        old.Streams.ShutdownAll();
         while (old.ActiveRequests > 0 || old.Streams.Count > 0)
         {
             await Task.Delay(IdlePoll, cancellationToken);

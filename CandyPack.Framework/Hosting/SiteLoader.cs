@@ -1,9 +1,11 @@
+using System.Text.Json;
 using CandyPack.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Hosting;
@@ -20,35 +22,102 @@ internal static class SiteLoader
         var configuration = SiteConfiguration.Load(definition.Folder);
         var options = new CandyOptions();
         configuration.Bind(options);
+        var types = SiteCode.Types(definition);
 
         var loggerFactory = hostServices.GetRequiredService<ILoggerFactory>();
-        var services = new ServiceCollection();
-        AddHostServices(services, hostServices, loggerFactory, configuration, options);
-        AddDatabase(services, Data.DatabaseRegistry.Create(configuration, definition.Folder, loggerFactory));
-        var channels = new Channels.ChannelHub(
-            definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name), hostServices.GetService<TimeProvider>());
-        services.AddSingleton<ICandyChannels>(channels);
-        var found = new ServiceCollection();
-        found.Scan(scan => scan
-            .FromAssemblies(definition.Assembly)
-            .AddClasses(c => c.AssignableTo<IController>().Where(definition.Contains), publicOnly: false)
-                .AsSelf().WithScopedLifetime()
-            .AddClasses(c => c.AssignableTo(typeof(IController<>)).Where(definition.Contains), publicOnly: false)
-                .AsSelf().WithScopedLifetime()
-            .AddClasses(c => c.AssignableTo<RouteFile>().Where(definition.Contains), publicOnly: false)
-                .AsSelf().WithTransientLifetime());
-        foreach (var descriptor in found)
-        {
-            ((IList<ServiceDescriptor>)services).Add(descriptor);
-        }
-
-        foreach (var startup in definition.Assembly.GetTypes().Where(t => typeof(ISiteStartup).IsAssignableFrom(t) && !t.IsAbstract && definition.Contains(t)))
-        {
-            ((ISiteStartup)Activator.CreateInstance(startup)!).ConfigureServices(services, configuration);
-        }
-
         var logger = loggerFactory.CreateLogger("CandyPack.Site." + definition.Name);
-        var scanned = found.Select(d => d.ImplementationType!).ToList();
+        Channels.ChannelHub? channels = null;
+        ServiceProvider? provider = null;
+        SiteRuntime? site = null;
+        try
+        {
+            var services = new ServiceCollection();
+            AddHostServices(services, hostServices, loggerFactory, configuration, options);
+            AddDatabase(services, configuration, definition.Folder, loggerFactory);
+            channels = new Channels.ChannelHub(
+                definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name), hostServices.GetService<TimeProvider>());
+            services.AddSingleton<ICandyChannels>(channels);
+            var found = new ServiceCollection();
+            found.Scan(scan => scan
+                .FromAssemblies(definition.Assembly)
+                .AddClasses(c => c.AssignableTo<IController>().Where(definition.Contains), publicOnly: false)
+                    .AsSelf().WithScopedLifetime()
+                .AddClasses(c => c.AssignableTo(typeof(IController<>)).Where(definition.Contains), publicOnly: false)
+                    .AsSelf().WithScopedLifetime()
+                .AddClasses(c => c.AssignableTo<RouteFile>().Where(definition.Contains), publicOnly: false)
+                    .AsSelf().WithTransientLifetime());
+            foreach (var descriptor in found)
+            {
+                ((IList<ServiceDescriptor>)services).Add(descriptor);
+            }
+
+            SiteCode.RunStartups(definition, types, services, configuration);
+
+            // The site's JSON settings: its own when a startup registered them, else the web defaults. Responses,
+            // channels and JSON columns share this one instance, which goes away with the site.
+            services.TryAddSingleton(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            services.Decorate<JsonSerializerOptions>(SiteJson.OwnCache);
+            var scanned = found.Select(d => d.ImplementationType!).ToList();
+            var controllers = Controllers(scanned, logger);
+            provider = BuildProvider(services, definition);
+            site = new SiteRuntime(definition, configuration, options, provider, logger);
+            site.Channels = channels;
+            site.Disposables.Add(channels);
+            AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());
+            channels.Start(site.JsonOptions, provider);
+            if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
+            {
+                site.Disposables.Add(lifetime.ApplicationStopping.Register(site.Streams.ShutdownAll));
+            }
+
+            var routes = MapRoutes(scanned.Where(t => typeof(RouteFile).IsAssignableFrom(t) && !t.IsAbstract), provider);
+            BuildEndpoints(site, routes, new ControllerResolver(controllers));
+            return site;
+        }
+        catch
+        {
+            // A site that fails to load must not leave its timer, backplane connection or shutdown hook behind.
+            if (site is not null)
+            {
+                Release(site, logger);
+            }
+            else
+            {
+                ReleaseParts(provider, channels, logger);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Releases a site that will never serve; a failure to release is logged, so the load error that led here is the one reported.</summary>
+    public static void Release(SiteRuntime site, ILogger logger)
+    {
+        try
+        {
+            site.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Releasing site {Site} after it failed to load also failed", site.Name);
+        }
+    }
+
+    private static void ReleaseParts(ServiceProvider? provider, Channels.ChannelHub? channels, ILogger logger)
+    {
+        try
+        {
+            channels?.Dispose();
+            provider?.Dispose();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Releasing the services of a site that failed to load also failed");
+        }
+    }
+
+    private static List<ControllerDescriptor> Controllers(List<Type> scanned, ILogger logger)
+    {
         var controllers = new List<ControllerDescriptor>();
         foreach (var type in scanned.Where(t => !typeof(RouteFile).IsAssignableFrom(t)))
         {
@@ -62,10 +131,14 @@ internal static class SiteLoader
             }
         }
 
-        ServiceProvider provider;
+        return controllers;
+    }
+
+    private static ServiceProvider BuildProvider(ServiceCollection services, SiteDefinition definition)
+    {
         try
         {
-            provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+            return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         }
         catch (AggregateException e)
         {
@@ -74,28 +147,6 @@ internal static class SiteLoader
                 string.Join(Environment.NewLine + "  ", e.InnerExceptions.Select(x => x.Message)),
                 e);
         }
-
-        var site = new SiteRuntime(definition, configuration, options, provider, logger);
-        try
-        {
-            AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());
-            site.Channels = channels;
-            site.Disposables.Add(channels);
-            channels.Start(site.JsonOptions, provider);
-            if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
-            {
-                site.Disposables.Add(lifetime.ApplicationStopping.Register(site.Streams.ShutdownAll));
-            }
-            var routes = MapRoutes(scanned.Where(t => typeof(RouteFile).IsAssignableFrom(t) && !t.IsAbstract), provider);
-            BuildEndpoints(site, routes, new ControllerResolver(controllers));
-        }
-        catch
-        {
-            provider.Dispose();
-            throw;
-        }
-
-        return site;
     }
 
     private static void AddHostServices(
@@ -118,10 +169,14 @@ internal static class SiteLoader
         }
     }
 
-    /// <summary>The site's databases, shared by <c>candy.Mysql</c> and controllers that take <see cref="Data.SqlDatabase"/>; disposed with the site's services.</summary>
-    private static void AddDatabase(ServiceCollection services, Data.DatabaseRegistry databases)
+    /// <summary>
+    /// The site's databases, shared by <c>candy.Mysql</c> and controllers that take <see cref="Data.SqlDatabase"/>;
+    /// created with the site's JSON settings (for JSON columns) and disposed with the site's services.
+    /// </summary>
+    private static void AddDatabase(ServiceCollection services, IConfiguration configuration, string folder, ILoggerFactory loggerFactory)
     {
-        services.AddSingleton(_ => databases);
+        services.AddSingleton(provider =>
+            Data.DatabaseRegistry.Create(configuration, folder, loggerFactory, provider.GetRequiredService<JsonSerializerOptions>()));
         services.AddSingleton(provider =>
         {
             var registry = provider.GetRequiredService<Data.DatabaseRegistry>();
@@ -158,7 +213,14 @@ internal static class SiteLoader
         {
             var subdomain = type.Name.ToLowerInvariant();
             var router = new Router($"route/{subdomain}.cs ({type.FullName})", subdomain);
-            ((RouteFile)provider.GetRequiredService(type)).MapInto(router);
+            try
+            {
+                ((RouteFile)provider.GetRequiredService(type)).MapInto(router);
+            }
+            catch (Exception e) when (e is not CandyStartupException)
+            {
+                throw new CandyStartupException($"route/{subdomain}.cs ({type.FullName}) failed to map its routes: {e.Message}", e);
+            }
             routes.AddRange(router.Routes);
         }
 
@@ -173,21 +235,6 @@ internal static class SiteLoader
         var seen = new Dictionary<(string, string, string), RouteDefinition>();
         foreach (var route in routes)
         {
-            var key = (route.Subdomain, route.Method, route.Pattern.TrimEnd('/').ToLowerInvariant());
-            if (seen.TryGetValue(key, out var first))
-            {
-                errors.Add($"{route.RouteFile}: {route.Method} {route.Pattern} is mapped twice (first in {first.RouteFile}).");
-                continue;
-            }
-
-            seen[key] = route;
-            ControllerDescriptor? controller = null;
-            if (route.Target is not null && (controller = resolver.Resolve(route, out var error)) is null)
-            {
-                errors.Add(error!);
-                continue;
-            }
-
             RoutePattern pattern;
             try
             {
@@ -196,6 +243,22 @@ internal static class SiteLoader
             catch (RoutePatternException e)
             {
                 errors.Add($"{route.RouteFile}: {route.Method} {route.Pattern} is not a valid route pattern: {e.Message}");
+                continue;
+            }
+
+            var key = (route.Subdomain, route.Method, RouteTemplateKey.Of(pattern));
+            if (seen.TryGetValue(key, out var first))
+            {
+                errors.Add(Duplicate(route, first));
+                continue;
+            }
+
+            seen[key] = route;
+
+            ControllerDescriptor? controller = null;
+            if (route.Target is not null && (controller = resolver.Resolve(route, out var error)) is null)
+            {
+                errors.Add(error!);
                 continue;
             }
 
@@ -221,4 +284,10 @@ internal static class SiteLoader
         site.Endpoints = endpoints;
         site.Routes = infos;
     }
+
+    private static string Duplicate(RouteDefinition route, RouteDefinition first) =>
+        route.Pattern == first.Pattern
+            ? $"{route.RouteFile}: {route.Method} {route.Pattern} is mapped twice (first in {first.RouteFile})."
+            : $"{route.RouteFile}: {route.Method} {route.Pattern} matches the same requests as {first.Method} {first.Pattern} " +
+              $"(in {first.RouteFile}), so routing could not choose between them. Remove one, or make them differ by a literal segment or a constraint such as {{id:int}}.";
 }

@@ -82,5 +82,14 @@ internal sealed class SiteRuntime : IAsyncDisposable
 
         Streams.Dispose();
         await Services.DisposeAsync();
+        if (Definition.Assembly.IsCollectible)
+        {
+            // Static caches keyed by type would keep this build in memory after its load context is unloaded.
+            Data.DapperCaches.Release(Definition);
+            if (!SiteJson.ForgetRetiredTypes())
+            {
+                Logger.LogWarning("System.Text.Json offers no way to clear its accessor cache here, so the old build of {Site} may stay in memory", Name);
+            }
+        }
     }
 }

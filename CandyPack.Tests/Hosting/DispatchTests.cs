@@ -10,7 +10,7 @@ public sealed class DispatchTests
 
     [OneTimeSetUp]
     public async Task StartAsync() => _server = await CandyServer.StartAsync(
-        TestSite.Create("Alpha", """{ "domains": ["alpha.test"] }"""),
+        TestSite.Create("Alpha", """{ "domains": ["alpha.test"] }""", new Dictionary<string, string> { ["public/only-post.txt"] = "a static file" }),
         TestSite.Create("Beta", """{ "domains": ["beta.test", "beta.example"] }"""));
 
     [OneTimeTearDown]
@@ -36,5 +36,25 @@ public sealed class DispatchTests
         using var response = await _server.GetAsync("/only-alpha", "beta.test");
 
         Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task RouteOfAnotherSubdomain_NeitherAnswers405_NorHidesAStaticFile()
+    {
+        using var response = await _server.GetAsync("/only-post.txt", "api.alpha.test");
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("a static file"));
+    }
+
+    [Test]
+    public async Task WrongVerb_OnlyListsTheMethodsOfTheRequestsOwnSite()
+    {
+        using var wrongVerb = await _server.Client.SendAsync(_server.Request(HttpMethod.Delete, "/whoami", "beta.test"));
+        using var otherSite = await _server.Client.SendAsync(_server.Request(HttpMethod.Put, "/only-post.txt", "beta.test"));
+
+        Assert.That(wrongVerb.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.MethodNotAllowed));
+        Assert.That(wrongVerb.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET" }));
+        Assert.That(otherSite.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound));
     }
 }

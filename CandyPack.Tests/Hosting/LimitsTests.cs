@@ -24,11 +24,7 @@ public sealed class LimitsTests
     public async Task StreamsOverMaxStreams_Get503WithRetryAfter()
     {
         await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "stream": { "maxStreams": 2 } }"""));
-        var key = Probe.NewKey();
-        using var first = await RawHttp.OpenAsync(server.Address, $"/idle?key={key}");
-        using var second = await RawHttp.OpenAsync(server.Address, $"/idle?key={key}");
-        var site = ((CandyPack.Hosting.SiteRegistry)server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry))!).Sites[0];
-        Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == 2), Is.True);
+        using var open = await OpenStreamsAsync(server, 2);
 
         using var third = await server.GetAsync("/idle");
 
@@ -41,9 +37,7 @@ public sealed class LimitsTests
     public async Task RequestsOverMaxConcurrentRequests_Get503WithRetryAfter()
     {
         await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "server": { "maxConcurrentRequests": 1 } }"""));
-        using var open = await RawHttp.OpenAsync(server.Address, $"/idle?key={Probe.NewKey()}");
-        var site = ((CandyPack.Hosting.SiteRegistry)server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry))!).Sites[0];
-        Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == 1), Is.True);
+        using var open = await OpenStreamsAsync(server, 1);
 
         using var refused = await server.GetAsync("/string");
 
@@ -51,6 +45,40 @@ public sealed class LimitsTests
         Assert.That(refused.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
         Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("server.maxConcurrentRequests"));
 
-        open.Shutdown(SocketShutdown.Both);
+    }
+
+    [Test]
+    public async Task Health_AnswersWhileMaxConcurrentRequestsAreInFlight()
+    {
+        await using var server = await CandyServer.StartAsync(TestSite.Create("Streams", """{ "server": { "maxConcurrentRequests": 1 } }"""));
+        using var open = await OpenStreamsAsync(server, 1);
+
+        using var live = await server.GetAsync("/_candy/health/live");
+        using var ready = await server.GetAsync("/_candy/health");
+        using var refused = await server.GetAsync("/string");
+
+        Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "the stream still holds the only slot");
+
+    }
+
+    /// <summary>Opens <paramref name="count"/> idle streams and waits until the site counts them all; disposing the result closes them.</summary>
+    private static async Task<OpenStreams> OpenStreamsAsync(CandyServer server, int count)
+    {
+        var sockets = new List<Socket>();
+        for (var i = 0; i < count; i++)
+        {
+            sockets.Add(await RawHttp.OpenAsync(server.Address, $"/idle?key={Probe.NewKey()}"));
+        }
+
+        var site = ((CandyPack.Hosting.SiteRegistry)server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry))!).Sites[0];
+        Assert.That(await Eventually.TrueAsync(() => site.Streams.Count == count), Is.True, $"{count} streams did not open");
+        return new OpenStreams(sockets);
+    }
+
+    private sealed class OpenStreams(List<Socket> sockets) : IDisposable
+    {
+        public void Dispose() => sockets.ForEach(s => s.Dispose());
     }
 }

@@ -65,13 +65,47 @@ public sealed class RequestValueTests
         Assert.That(order.GetProperty("quantity").GetInt32(), Is.EqualTo(2));
     }
 
-    [Test]
-    public async Task MalformedJson_Is400_SayingWhy()
+    [TestCase("/values", "{\"name\": ", "Request body is not valid JSON")]
+    [TestCase("/json", "[1, 2]", "Request body does not fit Order")]
+    public async Task MalformedJson_Is400_SayingWhy(string path, string body, string reason)
     {
-        using var content = new StringContent("{\"name\": ", Encoding.UTF8, "application/json");
-        using var response = await _server.Client.PostAsync("/values", content);
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _server.Client.PostAsync(path, content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("Request body is not valid JSON"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith(reason));
     }
+
+    [TestCase("   ")]
+    [TestCase("{\"name\": ")]
+    public async Task JsonContentType_OnARouteThatNeverReadsTheBody_IsServed(string body)
+    {
+        using var request = _server.Request(HttpMethod.Get, "/hello");
+        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _server.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("hello via GET"));
+    }
+
+    [TestCase("/input/channel?name=two%0Alines", "channel name")]
+    [TestCase("/input/channel?name=" + LongName, "channel name")]
+    [TestCase("/input/order?by=name%3B%20DROP%20TABLE%20items", "column name")]
+    [TestCase("/input/where?op=%3D%3D", "Unknown operator")]
+    public async Task InvalidInputForTheFramework_Is400_WithTheFrameworksMessage_InProductionToo(string path, string message)
+    {
+        await using var production = await CandyServer.StartAsync(o => o.Development = false, TestSite.Create("Good"));
+
+        using var response = await production.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(body, Does.Contain(message));
+        Assert.That(body, Does.Not.Contain(" at CandyPack").And.Not.Contain("Exception"));
+        var route = "GET " + path[..path.IndexOf('?', StringComparison.Ordinal)];
+        var logged = production.Logs.Entries.Select(e => e.Message).ToList();
+        Assert.That(logged.Any(m => m.Contains(route, StringComparison.Ordinal) && m.Contains("400", StringComparison.Ordinal) && m.Contains(message, StringComparison.Ordinal)), Is.True, string.Join(Environment.NewLine, logged));
+    }
+
+    private const string LongName = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 }

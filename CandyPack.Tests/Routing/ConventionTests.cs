@@ -54,4 +54,14 @@ public sealed class ConventionTests
         Assert.That(error!.Message, Does.Contain("POST /hello"));
         Assert.That(error.Message, Does.Contain("controller/hello/post/index"));
     }
+
+    [Test]
+    public async Task Startup_EquivalentRoutes_FailNamingTheRouteFileAndBothPatterns()
+    {
+        var error = await Assert.ThrowsAsync<CandyStartupException>(() => CandyServer.StartAsync(TestSite.Create("Equivalent")));
+
+        Assert.That(error!.Message, Does.Contain("route/www.cs"));
+        Assert.That(error.Message, Does.Contain("GET /dup/{id}"));
+        Assert.That(error.Message, Does.Contain("GET /dup/{name}"));
+    }
 }

@@ -57,6 +57,9 @@ internal sealed class HostInstance : IAsyncDisposable
         return new HostInstance(process, address);
     }
 
+    /// <summary>Every line the host has written so far.</summary>
+    public IReadOnlyList<string> Lines => _process.Output.Split('\n');
+
     /// <summary>How many lines of output contain <paramref name="text"/>.</summary>
     public int CountLines(string text) =>
         _process.Output.Split('\n').Count(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));

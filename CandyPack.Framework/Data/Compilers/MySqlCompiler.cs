@@ -1,9 +1,10 @@
+using System.Text.Json;
+
 namespace CandyPack.Data.Compilers;
 
 /// <summary>MySQL and MariaDB: backtick quoting, <c>INSERT IGNORE</c>, <c>REPLACE</c>, information_schema.</summary>
-internal sealed class MySqlCompiler : SqlCompiler
+internal sealed class MySqlCompiler(JsonSerializerOptions? json = null) : SqlCompiler(json)
 {
-
     public static MySqlCompiler Instance { get; } = new();
 
     /// <summary>MySQL has no OFFSET without LIMIT; its manual gives the largest row count as "no limit".</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CandyPack.Data.Clauses;
 
 namespace CandyPack.Data.Compilers;
@@ -6,10 +7,13 @@ namespace CandyPack.Data.Compilers;
 /// Turns a <see cref="QueryState"/> into SQL text and parameters. The statement shapes live here once; a dialect
 /// supplies what differs (quoting, limits, insert verbs, catalogue queries) by overriding the abstract members.
 /// </summary>
-internal abstract class SqlCompiler
+internal abstract class SqlCompiler(JsonSerializerOptions? json)
 {
     /// <summary>The name of the derived table <c>Rows()</c> counts when it has to wrap a query.</summary>
     private const string CountAlias = "candy_rows";
+
+    /// <summary>How object values become JSON text: the site's settings, or the web defaults.</summary>
+    public JsonSerializerOptions Json { get; } = json ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
     /// <summary>SQL returning how many tables the current database has, to tell a fresh database.</summary>
     public abstract string CountTables { get; }
@@ -31,7 +35,7 @@ internal abstract class SqlCompiler
 
     public CompiledSql Select(QueryState query, string? key)
     {
-        var sql = new SqlWriter();
+        var sql = new SqlWriter(Json);
         WriteSelect(sql, query, key, query.Limit);
         return sql.ToCompiled();
     }
@@ -39,14 +43,14 @@ internal abstract class SqlCompiler
     /// <summary>The query's SELECT limited to one row, for <c>First</c>.</summary>
     public CompiledSql SelectFirst(QueryState query, string? key)
     {
-        var sql = new SqlWriter();
+        var sql = new SqlWriter(Json);
         WriteSelect(sql, query, key, 1);
         return sql.ToCompiled();
     }
 
     public CompiledSql Count(QueryState query, string? key)
     {
-        var sql = new SqlWriter();
+        var sql = new SqlWriter(Json);
         if (query.Groups.Count > 0 || query.Havings.Count > 0 || query.Limit is not null || query.Offset is not null)
         {
             // Grouped or paged rows are counted as the query returns them, not as the table holds them.
@@ -68,7 +72,7 @@ internal abstract class SqlCompiler
     public CompiledSql Insert(QueryState query, IReadOnlyList<KeyValuePair<string, object?>> row, InsertMode mode)
     {
         CheckWrite(query, mode == InsertMode.Insert ? "Insert" : mode.ToString(), conditions: false);
-        var sql = new SqlWriter().Append(InsertVerb(mode)).Append(" ");
+        var sql = new SqlWriter(Json).Append(InsertVerb(mode)).Append(" ");
         WriteTable(sql, query.Table);
         sql.Append(" (");
         for (var i = 0; i < row.Count; i++)
@@ -88,7 +92,7 @@ internal abstract class SqlCompiler
     public CompiledSql Update(QueryState query, IReadOnlyList<KeyValuePair<string, object?>> row, string? key)
     {
         CheckWrite(query, "Set", conditions: true);
-        var sql = new SqlWriter().Append("UPDATE ");
+        var sql = new SqlWriter(Json).Append("UPDATE ");
         WriteTable(sql, query.Table);
         sql.Append(" SET ");
         for (var i = 0; i < row.Count; i++)
@@ -103,7 +107,7 @@ internal abstract class SqlCompiler
     public CompiledSql Delete(QueryState query, string? key)
     {
         CheckWrite(query, "Delete", conditions: true);
-        var sql = new SqlWriter().Append("DELETE FROM ");
+        var sql = new SqlWriter(Json).Append("DELETE FROM ");
         WriteTable(sql, query.Table);
         WriteConditions(sql, " WHERE ", query.Wheres, query, key);
         return sql.ToCompiled();

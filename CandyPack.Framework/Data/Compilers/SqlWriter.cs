@@ -1,9 +1,10 @@
 using System.Text;
+using System.Text.Json;
 
 namespace CandyPack.Data.Compilers;
 
-/// <summary>The SQL text of one statement being written, and its parameters in order.</summary>
-internal sealed class SqlWriter
+/// <summary>The SQL text of one statement being written, and its parameters in order; objects become JSON with <paramref name="json"/>.</summary>
+internal sealed class SqlWriter(JsonSerializerOptions json)
 {
     private readonly List<object?> _values = [];
 
@@ -13,7 +14,7 @@ internal sealed class SqlWriter
     public SqlWriter Value(object? value)
     {
         Sql.Append(CompiledSql.Name(_values.Count));
-        _values.Add(SqlValues.ToParameter(value));
+        _values.Add(SqlValues.ToParameter(value, json));
         return this;
     }
 

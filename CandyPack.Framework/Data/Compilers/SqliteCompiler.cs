@@ -1,10 +1,12 @@
+using System.Text.Json;
+
 namespace CandyPack.Data.Compilers;
 
 /// <summary>
 /// SQLite, the embedded default: it reads MySQL's backtick quoting as identifiers too, so names are quoted the same;
 /// <c>INSERT OR IGNORE</c>, <c>LIMIT -1</c> for "no limit", pragma_table_info for keys.
 /// </summary>
-internal sealed class SqliteCompiler : SqlCompiler
+internal sealed class SqliteCompiler(JsonSerializerOptions? json = null) : SqlCompiler(json)
 {
     public static SqliteCompiler Instance { get; } = new();
 

@@ -1,12 +1,13 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using System.Text.Json;
 using CandyPack.Data.Compilers;
 using MySqlConnector;
 
 namespace CandyPack.Data.Providers;
 
 /// <summary>MySQL and MariaDB through MySqlConnector, pooled per connection string.</summary>
-internal sealed class MySqlProvider(MySqlConnectionStringBuilder settings) : DatabaseProvider
+internal sealed class MySqlProvider(MySqlConnectionStringBuilder settings, JsonSerializerOptions? json = null) : DatabaseProvider
 {
     private readonly string _connectionString = settings.ConnectionString;
 
@@ -14,7 +15,7 @@ internal sealed class MySqlProvider(MySqlConnectionStringBuilder settings) : Dat
 
     public override string Location { get; } = $"mysql {settings.Server}:{settings.Port}/{settings.Database}";
 
-    public override SqlCompiler Compiler => MySqlCompiler.Instance;
+    public override SqlCompiler Compiler { get; } = new MySqlCompiler(json);
 
     public override DbConnection CreateConnection() => new MySqlConnection(_connectionString);
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.Json;
 using CandyPack.Data.Compilers;
 using Microsoft.Data.Sqlite;
 
@@ -15,8 +16,9 @@ internal sealed class SqliteProvider : DatabaseProvider
     private readonly string _path;
     private volatile bool _folderReady;
 
-    public SqliteProvider(string path)
+    public SqliteProvider(string path, JsonSerializerOptions? json = null)
     {
+        Compiler = new SqliteCompiler(json);
         _path = Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -32,7 +34,7 @@ internal sealed class SqliteProvider : DatabaseProvider
 
     public override string Location { get; }
 
-    public override SqlCompiler Compiler => SqliteCompiler.Instance;
+    public override SqlCompiler Compiler { get; }
 
     public override DbConnection CreateConnection()
     {

@@ -6,5 +6,6 @@ public sealed class Www : RouteFile
     {
         Route.Get("/whoami", candy => "alpha");
         Route.Get("/only-alpha", candy => "alpha only");
+        Route.Post("/only-post.txt", candy => "posted to www");
     }
 }

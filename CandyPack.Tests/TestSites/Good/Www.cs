@@ -56,6 +56,9 @@ public sealed class Www : RouteFile
             return "late";
         });
         Route.Get("/throws", candy => throw new InvalidOperationException("the controller broke"));
+        Route.Get("/input/channel", candy => candy.Channel(candy.Request("name") ?? string.Empty).Name);
+        Route.Get("/input/order", candy => candy.Mysql.Table("items").Order(candy.Request("by") ?? string.Empty).ToString());
+        Route.Get("/input/where", candy => candy.Mysql.Table("items").Where("id", candy.Request("op") ?? string.Empty, 1).ToString());
     }
 
     public sealed record Order(string Item, int Quantity);
