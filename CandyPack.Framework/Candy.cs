@@ -14,24 +14,28 @@ namespace CandyPack;
 /// <remarks>
 /// One response per request: a regular response (<c>Return</c>, <c>Abort</c>, <c>Redirect</c> or a returned value)
 /// or a stream, never both. Mixing them throws <see cref="InvalidOperationException"/> at the second call.
+/// Once the response has ended (answered, streamed to its end, or timed out), every member that touches the request or
+/// the response throws <see cref="InvalidOperationException"/>: the connection may already carry the next request.
 /// </remarks>
 public sealed partial class Candy
 {
     private readonly SiteRuntime _site;
+    private readonly HttpContext _context;
     private CancellationTokenSource? _timeout;
     private PendingResponse? _response;
     private RequestBody? _body;
-    private bool _finished;
+    private volatile bool _ended;
 
     internal Candy(HttpContext context, SiteRuntime site, RouteInfo route)
     {
-        HttpContext = context;
+        _context = context;
         _site = site;
         Route = route;
     }
 
     /// <summary>The underlying ASP.NET Core context, for anything the facade does not cover.</summary>
-    public HttpContext HttpContext { get; }
+    /// <exception cref="InvalidOperationException">The response already ended (see <see cref="Candy"/>).</exception>
+    public HttpContext HttpContext => Live();
 
     /// <summary>The route that matched this request.</summary>
     public RouteInfo Route { get; }
@@ -44,19 +48,35 @@ public sealed partial class Candy
     {
         get
         {
-            _timeout ??= CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
-            return _timeout.Token;
+            var timeout = Volatile.Read(ref _timeout);
+            if (timeout is null)
+            {
+                // After the end the context may serve the next request: linking to its token would be wrong.
+                var created = _ended ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted);
+                timeout = Interlocked.CompareExchange(ref _timeout, created, null) ?? created;
+                if (!ReferenceEquals(timeout, created))
+                {
+                    created.Dispose();
+                }
+            }
+
+            if (_ended)
+            {
+                timeout.Cancel();
+            }
+
+            return timeout.Token;
         }
     }
 
     /// <summary>The request method, such as <c>GET</c>.</summary>
-    public string Method => HttpContext.Request.Method;
+    public string Method => Live().Request.Method;
 
     /// <summary>The request path, such as <c>/users/42</c>.</summary>
-    public string Path => HttpContext.Request.Path.Value ?? "/";
+    public string Path => Live().Request.Path.Value ?? "/";
 
     /// <summary>The client's IP address, or <see langword="null"/> when the transport has none.</summary>
-    public IPAddress? Ip => HttpContext.Connection.RemoteIpAddress;
+    public IPAddress? Ip => Live().Connection.RemoteIpAddress;
 
     /// <summary>The site's folder on disk (where config.json and public/ are), for reading the site's own files.</summary>
     public string SiteFolder => _site.Folder;
@@ -64,7 +84,7 @@ public sealed partial class Candy
     internal SiteRuntime Site => _site;
 
     /// <summary>The form or JSON body, read the first time something asks for it.</summary>
-    internal RequestBody Body => _body ??= RequestBody.Of(HttpContext.Request, _site.Options.Request.MaxBodySize, Aborted);
+    internal RequestBody Body => _body ??= RequestBody.Of(Live().Request, _site.Options.Request.MaxBodySize, Aborted);
 
     internal bool HasResponse => _response is not null;
 
@@ -78,7 +98,7 @@ public sealed partial class Candy
     public string? Request(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var request = HttpContext.Request;
+        var request = Live().Request;
         if (request.RouteValues.TryGetValue(key, out var routeValue) && routeValue is not null)
         {
             return Convert.ToString(routeValue, System.Globalization.CultureInfo.InvariantCulture);
@@ -94,20 +114,24 @@ public sealed partial class Candy
 
     /// <summary>The JSON request body deserialised as <typeparamref name="T"/> (web defaults), or default when there is none.</summary>
     /// <exception cref="BadHttpRequestException">The body is malformed or does not fit <typeparamref name="T"/> (400), or is too large (413); left uncaught, that is the response.</exception>
-    public T? Json<T>() => Body.Deserialize<T>(_site.JsonOptions);
+    public T? Json<T>()
+    {
+        Live();
+        return Body.Deserialize<T>(_site.JsonOptions);
+    }
 
     /// <summary>A request header's value, or <see langword="null"/> when absent.</summary>
     public string? Header(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return HttpContext.Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
+        return Live().Request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
     }
 
     /// <summary>A request cookie's value, or <see langword="null"/> when absent.</summary>
     public string? Cookie(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return HttpContext.Request.Cookies[name];
+        return Live().Request.Cookies[name];
     }
 
     /// <summary>
@@ -134,10 +158,21 @@ public sealed partial class Candy
         SetResponse(new PendingResponse(null, permanent ? StatusCodes.Status301MovedPermanently : StatusCodes.Status302Found, url) { Source = nameof(Redirect) });
     }
 
-    internal void CancelForTimeout()
+    /// <summary>
+    /// Ends this request for the handler: from now on every member touching the request or response throws, and
+    /// <see cref="Aborted"/> is cancelled. The endpoint calls it when the response is complete or has timed out.
+    /// </summary>
+    internal void End()
     {
-        _timeout ??= CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
-        _timeout.Cancel();
+        _ended = true;
+        Volatile.Read(ref _timeout)?.Cancel();
+    }
+
+    /// <summary>Releases the timeout source once the handler can no longer use it.</summary>
+    internal void Release()
+    {
+        _body?.Dispose();
+        _timeout?.Dispose();
     }
 
     /// <summary>Writes the regular response: the one set with Return/Abort/Redirect, else the controller's value.</summary>
@@ -154,25 +189,20 @@ public sealed partial class Candy
                 $"{Route}: the controller called {response.Source} and also returned a value. Use one of them.");
         }
 
-        _finished = true;
-        return ResponseWriter.WriteAsync(HttpContext, response, _site.JsonOptions);
+        return ResponseWriter.WriteAsync(Live(), response, _site.JsonOptions);
     }
 
-    internal void Finish()
-    {
-        _finished = true;
-        _body?.Dispose();
-        _timeout?.Dispose();
-    }
+    /// <summary>The request's context while its response is still this handler's to give.</summary>
+    private HttpContext Live() => _ended
+        ? throw new InvalidOperationException(
+            $"{Route}: the response already ended (it was answered, its stream closed, or the request timed out), so the request and response " +
+            "can no longer be used. Do not keep the candy of a finished request; a timed-out handler should stop when candy.Aborted is cancelled.")
+        : _context;
 
     private void SetResponse(PendingResponse response)
     {
         var source = response.Source;
-        if (_finished)
-        {
-            throw new InvalidOperationException($"{Route}: {source} was called after the request had finished (it timed out or was already answered).");
-        }
-
+        Live();
         EnsureNoStream(source);
         if (_response is not null)
         {

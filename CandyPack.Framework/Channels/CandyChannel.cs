@@ -15,21 +15,37 @@ namespace CandyPack;
 /// </remarks>
 public sealed class CandyChannel
 {
+    private ChannelState _state;
+
     internal CandyChannel(ChannelHub hub, ChannelState state)
     {
         Hub = hub;
-        State = state;
+        _state = state;
     }
 
     /// <summary>The channel's name.</summary>
-    public string Name => State.Name;
+    public string Name => _state.Name;
 
     /// <summary>How many requests on this host instance are subscribed now.</summary>
     public int LocalSubscribers => State.SubscriberCount;
 
     internal ChannelHub Hub { get; }
 
-    internal ChannelState State { get; }
+    /// <summary>The channel's live state: a handle kept past an idle channel's removal follows the name to its new state.</summary>
+    internal ChannelState State
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            if (state.Retired)
+            {
+                state = Hub.Channel(state.Name).State;
+                Volatile.Write(ref _state, state);
+            }
+
+            return state;
+        }
+    }
 
     /// <summary>
     /// Sends <paramref name="data"/> (a string as it is, anything else as JSON) to every subscriber, framed once, and
@@ -42,12 +58,7 @@ public sealed class CandyChannel
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was sent.</exception>
     public Task<string> Publish(object? data, string? eventName = null)
     {
-        SseFormatter.ValidateField(eventName, nameof(eventName));
-        if (eventName is "end" or ChannelHub.ResetEvent)
-        {
-            throw new ArgumentException($"The event name '{eventName}' is reserved: clients treat it as the end of the stream or a history reset.", nameof(eventName));
-        }
-
+        StreamEvents.Validate(eventName, id: null);
         return Hub.PublishAsync(State, data, eventName);
     }
 

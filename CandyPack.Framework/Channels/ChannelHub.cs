@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,22 +13,25 @@ namespace CandyPack.Channels;
 /// </summary>
 internal sealed class ChannelHub : ICandyChannels, IDisposable
 {
-    public const string ResetEvent = "reset";
     private const int MaxNameLength = 200;
 
     private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private readonly ChannelOptions _options;
     private readonly int _pendingLimit;
     private readonly TimeProvider _time;
+    private readonly long _idleMilliseconds;
+    private readonly ITimer _sweeper;
     private RedisChannelBackplane? _redis;
+    private int _count;
     private IChannelAuthorizer[]? _authorizers;
 
     public ChannelHub(string site, CandyOptions options, ILogger logger, TimeProvider? time = null)
     {
-        if (options.Channels.History < 0 || options.Channels.HistoryAge < 0)
+        if (options.Channels.History < 0 || options.Channels.HistoryAge < 0 || options.Channels.MaxChannels < 0)
         {
             throw new CandyStartupException(
-                $"Site {site}: channels.history and channels.historyAge must not be negative (they are {options.Channels.History} and {options.Channels.HistoryAge}).");
+                $"Site {site}: channels.history, channels.historyAge and channels.maxChannels must not be negative " +
+                $"(they are {options.Channels.History}, {options.Channels.HistoryAge} and {options.Channels.MaxChannels}).");
         }
 
         Site = site;
@@ -36,7 +40,16 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         _time = time ?? TimeProvider.System;
         Logger = logger;
         RedisConfiguration = string.IsNullOrWhiteSpace(options.Redis) ? null : options.Redis;
+
+        // An idle channel's history is too old to resume from once historyAge has passed; without an age, after the default idle time.
+        var idle = TimeSpan.FromSeconds(_options.HistoryAge > 0 ? _options.HistoryAge : ChannelOptions.DefaultIdleSeconds);
+        _idleMilliseconds = (long)idle.TotalMilliseconds;
+        var sweep = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        _sweeper = _time.CreateTimer(static s => ((ChannelHub)s!).Sweep(), this, sweep, sweep);
     }
+
+    /// <summary>Channels this instance holds now.</summary>
+    public int Count => Volatile.Read(ref _count);
 
     public string Site { get; }
 
@@ -71,15 +84,44 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
 
     public CandyChannel Channel(string name)
     {
-        if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing))
+        if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing) && !existing.Retired)
         {
             return existing.Handle;
         }
 
         ValidateName(name);
-        var state = _channels.GetOrAdd(name, static (n, hub) => new ChannelState(hub, n, hub._options.History), this);
-        _redis?.Track(state);
-        return state.Handle;
+        while (true)
+        {
+            if (_channels.TryGetValue(name, out existing))
+            {
+                if (!existing.Retired)
+                {
+                    return existing.Handle;
+                }
+
+                Forget(name, existing);
+                continue;
+            }
+
+            if (_options.MaxChannels > 0 && Count >= _options.MaxChannels)
+            {
+                Sweep();
+                if (Count >= _options.MaxChannels)
+                {
+                    throw new BadHttpRequestException(
+                        $"Site {Site} holds {Count} channels, its limit (channels.maxChannels); channel '{name}' cannot be opened until idle ones expire.",
+                        StatusCodes.Status503ServiceUnavailable);
+                }
+            }
+
+            var state = new ChannelState(this, name, _options.History);
+            if (_channels.TryAdd(name, state))
+            {
+                Interlocked.Increment(ref _count);
+                _redis?.Track(state);
+                return state.Handle;
+            }
+        }
     }
 
     internal bool TryGet(string name, out ChannelState state) => _channels.TryGetValue(name, out state!);
@@ -93,7 +135,15 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             return redis.PublishAsync(state, data, eventName);
         }
 
-        return Task.FromResult(state.PublishLocal(data, eventName, Json, Now).ToString());
+        var id = state.PublishLocal(data, eventName, Json, Now);
+        while (id.IsNone)
+        {
+            // The channel went idle and was dropped between taking the handle and publishing: publish to the live one.
+            state = Channel(state.Name).State;
+            id = state.PublishLocal(data, eventName, Json, Now);
+        }
+
+        return Task.FromResult(id.ToString());
     }
 
     /// <summary>Refuses the request with 403 unless every registered <see cref="IChannelAuthorizer"/> allows it.</summary>
@@ -119,18 +169,54 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     {
         var state = channel.State;
         var subscriber = new ChannelSubscriber(stream, _pendingLimit);
-        state.Add(subscriber);
-        stream.On("close", () => state.Remove(subscriber));
+        while (!state.Add(subscriber, Now))
+        {
+            state = Channel(state.Name).State;
+        }
+
+        stream.On("close", () => state.Remove(subscriber, Now));
         if (string.IsNullOrEmpty(lastEventId))
         {
-            state.GoLive(subscriber, ChannelMessageId.None);
+            subscriber.GoLive(ChannelMessageId.None);
             return;
         }
 
         _ = ResumeAsync(stream, state, subscriber, lastEventId);
     }
 
-    public void Dispose() => _redis?.Dispose();
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        _redis?.Dispose();
+    }
+
+    /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
+    internal void Sweep()
+    {
+        try
+        {
+            var now = Now;
+            foreach (var pair in _channels)
+            {
+                if (pair.Value.TryRetire(now, _idleMilliseconds))
+                {
+                    Forget(pair.Key, pair.Value);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Logger.LogError(e, "Site {Site}: dropping idle channels failed", Site);
+        }
+    }
+
+    private void Forget(string name, ChannelState state)
+    {
+        if (_channels.TryRemove(KeyValuePair.Create(name, state)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 
     private async Task ResumeAsync(CandyStream stream, ChannelState state, ChannelSubscriber subscriber, string lastEventId)
     {
@@ -142,18 +228,18 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             if (replay.Reset)
             {
                 Logger.LogDebug("Channel {Channel}: Last-Event-ID {Id} is older than the history; the client gets a reset", state.Name, lastEventId);
-                stream.Send(
+                stream.SendReserved(
                     new ChannelResetMessage(state.Name, lastEventId, "The messages after this id are no longer kept; reload the state, then follow live messages."),
-                    ResetEvent,
+                    StreamEvents.Reset,
                     replay.Newest.IsNone ? null : replay.Newest.ToString());
-                state.GoLive(subscriber, replay.Newest);
+                subscriber.GoLive(replay.Newest);
                 return;
             }
 
             var upTo = after;
             foreach (var entry in replay.Missed)
             {
-                if (!await stream.WriteFramedAsync(entry.Frame, stream.CancellationToken))
+                if (!await stream.WriteSharedAsync(entry.Message, stream.CancellationToken))
                 {
                     return;
                 }
@@ -162,7 +248,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             }
 
             // The replay may end at a newer id than its last message (one read back but already seen by the client).
-            state.GoLive(subscriber, replay.Newest > upTo ? replay.Newest : upTo);
+            subscriber.GoLive(replay.Newest > upTo ? replay.Newest : upTo);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -11,4 +11,13 @@ public sealed class ChannelOptions
     /// event instead of a replay. Default 300; 0 means no age limit.
     /// </summary>
     public double HistoryAge { get; set; } = 300;
+
+    /// <summary>
+    /// The most channels a site holds at once; opening another then answers 503 until idle ones are dropped. A channel
+    /// is dropped once it has no subscribers and nothing happened on it for <see cref="HistoryAge"/> seconds (300 when
+    /// that is 0). Default 100,000; 0 means no limit.
+    /// </summary>
+    public int MaxChannels { get; set; } = 100_000;
+
+    internal const double DefaultIdleSeconds = 300;
 }

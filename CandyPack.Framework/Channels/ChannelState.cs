@@ -4,20 +4,23 @@ using CandyPack.Streaming;
 namespace CandyPack.Channels;
 
 /// <summary>
-/// One channel on this instance: its subscribers, its history and the newest id. Every delivery happens under one
-/// lock, so ids, history and each subscriber's queue see messages in one order.
+/// One channel on this instance: its subscribers, its history and the newest id. Under the lock only the id, the
+/// history append and the hand-over to the fan-out happen; serialising is done before, and the fan-out after, by one
+/// deliverer at a time, so every subscriber sees messages in id order while publishers never wait on subscribers.
 /// </summary>
 internal sealed class ChannelState
 {
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
-    private ChannelSubscriber[] _subscribers = [];
+    private readonly ChannelFanOut _fanOut;
     private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
     {
         Name = name;
+        _lastActivity = hub.Now;
         _history = new ChannelHistory(history);
+        _fanOut = new ChannelFanOut(_gate);
         Handle = new CandyChannel(hub, this);
     }
 
@@ -26,7 +29,7 @@ internal sealed class ChannelState
     /// <summary>The public handle, made once per channel.</summary>
     public CandyChannel Handle { get; }
 
-    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+    public int SubscriberCount => _fanOut.Count;
 
     /// <summary>Messages in this instance's history now.</summary>
     public int HistoryCount
@@ -39,6 +42,12 @@ internal sealed class ChannelState
             }
         }
     }
+
+    /// <summary>Set once the hub has let go of this channel; a handle that still holds it takes the live one.</summary>
+    public bool Retired { get; private set; }
+
+    /// <summary>When something last happened here (Unix milliseconds): a message, a subscribe or an unsubscribe.</summary>
+    private long _lastActivity;
 
     /// <summary>The newest id delivered here.</summary>
     public ChannelMessageId LastId
@@ -67,16 +76,27 @@ internal sealed class ChannelState
     private ChannelMessageId _lastId;
     private ChannelMessageId _lastBackplaneId;
 
-    /// <summary>Gives the next id, frames the message once and delivers it here (the in-process backplane).</summary>
+    /// <summary>
+    /// Gives the next id (<see cref="ChannelMessageId.None"/> when this channel was retired: take the live one and
+    /// publish again), keeps the message once and delivers it here (the in-process backplane).
+    /// </summary>
     public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now)
     {
+        var payload = SharedMessage.Serialize(data, json);
+        ChannelMessageId id;
         lock (_gate)
         {
-            var id = ChannelMessageId.Next(_lastId, now);
-            var frame = SseFormatter.Frame(data, eventName, id.ToString(), json);
-            DeliverLocked(new ChannelHistoryEntry(id, now, frame));
-            return id;
+            if (Retired)
+            {
+                return ChannelMessageId.None;
+            }
+
+            id = ChannelMessageId.Next(_lastId, now);
+            DeliverLocked(new ChannelHistoryEntry(id, now, new SharedMessage(id.ToString(), eventName, payload)));
         }
+
+        _fanOut.Deliver();
+        return id;
     }
 
     /// <summary>
@@ -85,12 +105,15 @@ internal sealed class ChannelState
     /// </summary>
     public ChannelMessageId PublishFromOrigin(ReadOnlyMemory<byte> payload, string? eventName, string origin, long number, long now)
     {
+        ChannelMessageId id;
         lock (_gate)
         {
-            var id = ChannelMessageId.FromOrigin(_lastBackplaneId, origin, number);
+            id = ChannelMessageId.FromOrigin(_lastBackplaneId, origin, number);
             DeliverLocked(Entry(id, payload, eventName, now));
-            return id;
         }
+
+        _fanOut.Deliver();
+        return id;
     }
 
     /// <summary>
@@ -119,11 +142,13 @@ internal sealed class ChannelState
                 DeliverLocked(entry);
             }
         }
+
+        _fanOut.Deliver();
     }
 
-    /// <summary>Frames a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
+    /// <summary>Makes the entry of a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
     public static ChannelHistoryEntry Entry(ChannelMessageId id, ReadOnlyMemory<byte> payload, string? eventName, long now) =>
-        new(id, now, SseFormatter.Frame(payload.Span, eventName, id.ToString()));
+        new(id, now, new SharedMessage(id.ToString(), eventName, payload));
 
     /// <summary>Records that the backplane has reached <paramref name="id"/>, so a catch-up starts after it.</summary>
     public void NoteBackplaneId(ChannelMessageId id)
@@ -180,6 +205,8 @@ internal sealed class ChannelState
                 }
             }
         }
+
+        _fanOut.Deliver();
     }
 
     /// <summary>Ends a catch-up that could not read: held messages are dropped, as the next catch-up reads them again.</summary>
@@ -197,40 +224,58 @@ internal sealed class ChannelState
     /// </summary>
     public void DisconnectSubscribers()
     {
+        ChannelSubscriber[] subscribers;
         lock (_gate)
         {
-            foreach (var subscriber in _subscribers)
+            subscribers = _fanOut.Snapshot();
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Stream.Disconnect();
+        }
+    }
+
+    /// <returns><see langword="false"/> when this channel was retired: subscribe to the live one.</returns>
+    public bool Add(ChannelSubscriber subscriber, long now)
+    {
+        lock (_gate)
+        {
+            if (Retired)
             {
-                subscriber.Stream.Shutdown();
+                return false;
             }
+
+            _lastActivity = now;
+            _fanOut.Add(subscriber);
+            return true;
         }
     }
 
-    public void Add(ChannelSubscriber subscriber)
+    public void Remove(ChannelSubscriber subscriber, long now)
     {
         lock (_gate)
         {
-            _subscribers = [.. _subscribers, subscriber];
+            _lastActivity = now;
+            _fanOut.Remove(subscriber);
         }
     }
 
-    public void Remove(ChannelSubscriber subscriber)
+    /// <summary>
+    /// Lets the hub drop this channel when no one is subscribed and nothing happened for <paramref name="idleMilliseconds"/>:
+    /// its history is then too old to resume from. Once retired, it takes no more messages or subscribers.
+    /// </summary>
+    public bool TryRetire(long now, long idleMilliseconds)
     {
         lock (_gate)
         {
-            var index = Array.IndexOf(_subscribers, subscriber);
-            if (index >= 0)
+            if (Retired || _fanOut.Count > 0 || _held is not null || now - _lastActivity < idleMilliseconds)
             {
-                _subscribers = [.. _subscribers.AsSpan(0, index), .. _subscribers.AsSpan(index + 1)];
+                return Retired;
             }
-        }
-    }
 
-    public void GoLive(ChannelSubscriber subscriber, ChannelMessageId replayedUpTo)
-    {
-        lock (_gate)
-        {
-            subscriber.GoLive(replayedUpTo);
+            Retired = true;
+            return true;
         }
     }
 
@@ -255,11 +300,8 @@ internal sealed class ChannelState
     private void DeliverLocked(in ChannelHistoryEntry entry)
     {
         _lastId = entry.Id;
+        _lastActivity = entry.ReceivedAt;
         _history.Add(entry);
-        var subscribers = _subscribers;
-        for (var i = 0; i < subscribers.Length; i++)
-        {
-            subscribers[i].Offer(entry);
-        }
+        _fanOut.EnqueueLocked(entry);
     }
 }

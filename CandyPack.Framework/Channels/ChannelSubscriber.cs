@@ -2,10 +2,12 @@ namespace CandyPack.Channels;
 
 /// <summary>
 /// One request's subscription to a channel. While its missed messages are replayed it holds live ones back; then
-/// it goes live and every frame goes straight to the connection's queue. Called only under the channel's lock.
+/// it goes live and every message goes straight to the connection's queue. Its own small lock orders the fan-out
+/// against the end of the replay; the channel's lock is never held here.
 /// </summary>
 internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
 {
+    private readonly Lock _gate = new();
     private List<ChannelHistoryEntry>? _pending;
     private bool _live;
 
@@ -16,6 +18,39 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
 
     public void Offer(in ChannelHistoryEntry entry)
     {
+        lock (_gate)
+        {
+            OfferLocked(entry);
+        }
+    }
+
+    /// <summary>Ends the replay: <paramref name="replayedUpTo"/> is the newest id already written; held messages after it follow.</summary>
+    public void GoLive(ChannelMessageId replayedUpTo)
+    {
+        lock (_gate)
+        {
+            if (replayedUpTo > LastId)
+            {
+                LastId = replayedUpTo;
+            }
+
+            _live = true;
+            if (_pending is null)
+            {
+                return;
+            }
+
+            foreach (var entry in _pending)
+            {
+                OfferLocked(entry);
+            }
+
+            _pending = null;
+        }
+    }
+
+    private void OfferLocked(in ChannelHistoryEntry entry)
+    {
         if (entry.Id <= LastId)
         {
             return;
@@ -24,7 +59,7 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
         if (_live)
         {
             LastId = entry.Id;
-            Stream.PushFramed(entry.Frame);
+            Stream.PushShared(entry.Message);
             return;
         }
 
@@ -32,32 +67,10 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
         if (_pending.Count >= pendingLimit)
         {
             // Too much arrived during the replay: end without an end event, so the client reconnects and resumes.
-            Stream.Shutdown();
+            Stream.Disconnect();
             return;
         }
 
         _pending.Add(entry);
-    }
-
-    /// <summary>Ends the replay: <paramref name="replayedUpTo"/> is the newest id already written; held messages after it follow.</summary>
-    public void GoLive(ChannelMessageId replayedUpTo)
-    {
-        if (replayedUpTo > LastId)
-        {
-            LastId = replayedUpTo;
-        }
-
-        _live = true;
-        if (_pending is null)
-        {
-            return;
-        }
-
-        foreach (var entry in _pending)
-        {
-            Offer(entry);
-        }
-
-        _pending = null;
     }
 }

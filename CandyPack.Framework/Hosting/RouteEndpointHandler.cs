@@ -23,22 +23,12 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
 
         var candy = new Candy(context, site, route);
         AsyncServiceScope? scope = null;
-        var abandoned = false;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Task<object?>? abandoned = null;
         site.RequestStarted();
         try
         {
-            ValueTask<object?> call;
-            if (controller is not null)
-            {
-                scope = controller.NeedsScope ? site.Services.CreateAsyncScope() : null;
-                call = controller.InvokeAsync(scope?.ServiceProvider, candy);
-            }
-            else
-            {
-                call = inline!(candy);
-            }
-
+            var call = Call(candy, ref scope);
             object? returned;
             if (call.IsCompletedSuccessfully)
             {
@@ -50,8 +40,10 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 var outcome = await RunWithTimeoutAsync(task, candy, limits.Timeout);
                 if (outcome.TimedOut)
                 {
-                    abandoned = true;
-                    AbandonAfterTimeout(task, scope, candy);
+                    // Ended before the 408 is written: from here on the handler cannot reach this (or the next) request.
+                    candy.End();
+                    abandoned = task;
+                    site.Logger.LogWarning("{Route} exceeded the request timeout of {Timeout}s; the client got 408 and the handler was cancelled", route, limits.Timeout);
                     await WriteTimeoutAsync(context, limits.Timeout);
                     return;
                 }
@@ -59,6 +51,7 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 returned = outcome.Value;
             }
 
+            returned = await AwaitReturnedTaskAsync(returned);
             if (candy.ActiveStream is { } stream)
             {
                 if (returned is not null && returned is not CandyStream)
@@ -66,8 +59,7 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                     stream.Fail(new InvalidOperationException($"{route}: the handler opened a stream and also returned a value. Use one of them."));
                 }
 
-                stream.HandlerReturned();
-                await stream.Completion;
+                await stream.EndAsync();
             }
             else
             {
@@ -78,12 +70,11 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         {
             // The response has started as an event stream: report the failure inside it rather than dropping the connection.
             stream.Fail(e);
-            stream.HandlerReturned();
-            await stream.Completion;
+            await stream.EndAsync();
         }
         finally
         {
-            candy.ActiveStream?.HandlerReturned();
+            candy.End();
             site.RequestEnded();
             if (CandyMetrics.Requests.Enabled || CandyMetrics.RequestDuration.Enabled)
             {
@@ -92,15 +83,51 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 CandyMetrics.RequestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
             }
 
-            if (!abandoned)
+            if (abandoned is null)
             {
-                candy.Finish();
-                if (scope is { } s)
-                {
-                    await s.DisposeAsync();
-                }
+                await ReleaseAsync(candy, scope);
+            }
+            else
+            {
+                // Never faults: every failure is logged inside, so nothing is lost by not awaiting it here.
+                _ = ReleaseAfterHandlerAsync(abandoned, candy, scope);
             }
         }
+    }
+
+    private ValueTask<object?> Call(Candy candy, ref AsyncServiceScope? scope)
+    {
+        if (controller is null)
+        {
+            return inline!(candy);
+        }
+
+        scope = controller.NeedsScope ? site.Services.CreateAsyncScope() : null;
+        return controller.InvokeAsync(scope?.ServiceProvider, candy);
+    }
+
+    /// <summary>
+    /// An inline handler typed to return <see cref="object"/> may hand back a <see cref="ValueTask"/> or
+    /// <see cref="ValueTask{TResult}"/>: that is work to await, not a value to send.
+    /// </summary>
+    private static async ValueTask<object?> AwaitReturnedTaskAsync(object? returned)
+    {
+        if (returned is ValueTask task)
+        {
+            await task;
+            return null;
+        }
+
+        var type = returned?.GetType();
+        if (type is null || !type.IsGenericType || type.GetGenericTypeDefinition() != typeof(ValueTask<>))
+        {
+            return returned;
+        }
+
+        // A rare shape (the compiler binds ValueTask<T> lambdas to the object overload), so reflection is affordable here.
+        var pending = (Task)type.GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(returned, null)!;
+        await pending;
+        return pending.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(pending);
     }
 
     private static async Task<(bool TimedOut, object? Value)> RunWithTimeoutAsync(Task<object?> task, Candy candy, double timeoutSeconds)
@@ -126,27 +153,35 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         }
     }
 
-    private void AbandonAfterTimeout(Task<object?> task, AsyncServiceScope? scope, Candy candy)
+    /// <summary>Waits out a handler that outlived its request's timeout, then releases what it used; its failure is logged, not lost.</summary>
+    private async Task ReleaseAfterHandlerAsync(Task<object?> handler, Candy candy, AsyncServiceScope? scope)
     {
-        candy.CancelForTimeout();
-        site.Logger.LogWarning("{Route} exceeded the request timeout of {Timeout}s; the client got 408 and the handler was cancelled", route, site.Options.Request.Timeout);
-        _ = task.ContinueWith(
-            async t =>
-            {
-                if (t.Exception is { } error)
-                {
-                    site.Logger.LogDebug(error.GetBaseException(), "{Route} failed after its request had timed out", route);
-                }
+        try
+        {
+            await handler;
+        }
+        catch (Exception e)
+        {
+            site.Logger.LogDebug(e, "{Route} failed after its request had timed out", route);
+        }
 
-                candy.Finish();
-                if (scope is { } s)
-                {
-                    await s.DisposeAsync();
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.None,
-            TaskScheduler.Default);
+        try
+        {
+            await ReleaseAsync(candy, scope);
+        }
+        catch (Exception e)
+        {
+            site.Logger.LogError(e, "{Route}: releasing the services of a timed-out request failed", route);
+        }
+    }
+
+    private static async Task ReleaseAsync(Candy candy, AsyncServiceScope? scope)
+    {
+        candy.Release();
+        if (scope is { } s)
+        {
+            await s.DisposeAsync();
+        }
     }
 
     private static Task WriteTimeoutAsync(HttpContext context, double timeoutSeconds)

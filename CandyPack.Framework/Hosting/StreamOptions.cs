@@ -15,6 +15,16 @@ public sealed class StreamOptions
     /// <summary>The reconnection delay, in milliseconds, sent to clients as <c>retry:</c> when a stream opens. Default: none sent.</summary>
     public int? Retry { get; set; }
 
+    /// <summary>
+    /// Seconds a write to a client may make no progress before the connection is cut (a stalled client). Default 5;
+    /// 0 turns the deadline off. With the stream's send buffer bounded to <see cref="SendBuffer"/>, a stalled client
+    /// costs at most that buffer, the server's response buffer and <see cref="Queue"/> messages, for this long.
+    /// </summary>
+    public double WriteTimeout { get; set; } = 5;
+
+    /// <summary>The socket send buffer of an HTTP/1.1 stream's connection, in bytes. Default 65,536; 0 leaves the system's.</summary>
+    public int SendBuffer { get; set; } = 64 * 1024;
+
     /// <summary>The most streams open at once on this site; further ones get 503 with <c>Retry-After</c>. Default 0 (no limit).</summary>
     public int MaxStreams { get; set; }
 }

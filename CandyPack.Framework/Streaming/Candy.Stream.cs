@@ -1,9 +1,4 @@
-using System.Collections;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
-using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +9,6 @@ namespace CandyPack;
 /// <summary>The streaming half of the facade: <c>candy.Stream(x)</c> for every input form of the guide.</summary>
 public sealed partial class Candy
 {
-    private static readonly ConcurrentDictionary<(Type Type, Type Form), Func<Candy, object, CandyStream>?> GenericForms = new();
-
     internal CandyStream? ActiveStream { get; private set; }
 
     /// <summary>Opens a stream and returns its handle: <c>Send</c>, <c>Error</c>, <c>Close</c>, <c>On("close")</c>.</summary>
@@ -36,47 +29,7 @@ public sealed partial class Candy
     /// overloads do, anything else as one JSON message, then closes.
     /// </summary>
     /// <exception cref="ArgumentException">The value is a delegate or another stream, which cannot be streamed.</exception>
-    public CandyStream Stream(object? message)
-    {
-        switch (message)
-        {
-            case null:
-                return Single(null);
-            case string text:
-                return Stream(text);
-            case System.IO.Stream bytes:
-                return Stream(bytes);
-            case TextReader reader:
-                return Stream(reader);
-            case PipeReader pipe:
-                return Stream(pipe);
-            case CandyChannel channel:
-                return Stream(channel);
-            case CandyStream:
-                throw new ArgumentException("A CandyStream cannot be streamed into another; send its messages through it directly.", nameof(message));
-            case Delegate callback:
-                throw new ArgumentException(
-                    $"Stream cannot take a {callback.GetType().Name}. It takes send => ..., (send, close) => ... returning a cleanup, " +
-                    "async send => ..., or a method returning IAsyncEnumerable<T>.",
-                    nameof(message));
-            case JsonElement or JsonNode or IDictionary:
-                return Single(message);
-        }
-
-        if (message is Task task)
-        {
-            // An async method's Task is a Task<VoidTaskResult> underneath: that is a task of nothing.
-            var result = ElementType(task.GetType(), typeof(Task<>));
-            return result is null || result.Name == "VoidTaskResult" ? Stream(task) : Generic(message, task.GetType(), typeof(Task<>), nameof(StartTask))!;
-        }
-
-        var type = message.GetType();
-        return Generic(message, type, typeof(IAsyncEnumerable<>), nameof(StartAsyncEnumerable))
-            ?? Generic(message, type, typeof(ChannelReader<>), nameof(StartChannel))
-            ?? Generic(message, type, typeof(IObservable<>), nameof(StartObservable))
-            ?? (IsDictionary(type) ? null : Generic(message, type, typeof(IEnumerable<>), nameof(StartEnumerable)))
-            ?? Single(message);
-    }
+    public CandyStream Stream(object? message) => StreamForms.Dispatch(this, message);
 
     /// <summary>Streams a message per item, then closes; a dictionary (such as a database row) is one message.</summary>
     public CandyStream Stream<T>(IEnumerable<T> items)
@@ -87,7 +40,7 @@ public sealed partial class Candy
             return Stream(text);
         }
 
-        if (IsDictionary(items.GetType()))
+        if (StreamForms.IsDictionary(items.GetType()))
         {
             return Single(items);
         }
@@ -136,6 +89,9 @@ public sealed partial class Candy
 
     /// <summary>Streams a value task's result as one message, then closes; a fault becomes an error message.</summary>
     public CandyStream Stream<T>(ValueTask<T> task) => Stream(task.AsTask());
+
+    /// <summary>Closes the stream when the value task completes; a fault becomes an error message.</summary>
+    public CandyStream Stream(ValueTask task) => Stream(task.AsTask());
 
     /// <summary>Closes the stream when the task completes; a fault becomes an error message.</summary>
     public CandyStream Stream(Task task)
@@ -246,7 +202,8 @@ public sealed partial class Candy
         }
     }
 
-    private CandyStream Single(object? message)
+    /// <summary>Streams one value as one message, then closes.</summary>
+    internal CandyStream Single(object? message)
     {
         var stream = Begin();
         stream.Send(message);
@@ -256,11 +213,7 @@ public sealed partial class Candy
 
     private CandyStream Begin()
     {
-        if (_finished)
-        {
-            throw new InvalidOperationException($"{Route}: Stream was called after the request had finished (it timed out or was already answered).");
-        }
-
+        var context = Live();
         if (_response is not null)
         {
             throw Mixed($"{Route}: Stream was called after {_response.Source}. A request has one response: a stream or a regular one, not both.");
@@ -271,13 +224,13 @@ public sealed partial class Candy
             throw Mixed($"{Route}: Stream was called twice. One request carries one stream; send further messages through the handle the first call returned.");
         }
 
-        if (HttpContext.Response.HasStarted)
+        if (context.Response.HasStarted)
         {
             throw Mixed($"{Route}: Stream was called after the response had started; a request has one response.");
         }
 
         var streams = _site.Streams;
-        var stream = new CandyStream(HttpContext, Route, streams, new SseTransport(HttpContext, _site.JsonOptions), _site.Logger);
+        var stream = new CandyStream(context, Route, streams, new SseTransport(context, _site.JsonOptions, streams.Options.SendBuffer), _site.Logger);
         if (!streams.TryAdd(stream))
         {
             throw new BadHttpRequestException(
@@ -302,58 +255,4 @@ public sealed partial class Candy
             throw Mixed($"{Route}: {source} was called after Stream. A request has one response: a stream or a regular one, not both.");
         }
     }
-
-    private static bool IsDictionary(Type type) =>
-        typeof(IDictionary).IsAssignableFrom(type) ||
-        type.GetInterfaces().Any(i => i.IsGenericType &&
-            (i.GetGenericTypeDefinition() == typeof(IDictionary<,>) || i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)));
-
-    /// <summary>Starts the typed overload for <paramref name="form"/> (such as IAsyncEnumerable&lt;T&gt;) when the value has that form.</summary>
-    private CandyStream? Generic(object message, Type type, Type form, string starter)
-    {
-        // Types from a site's collectible load context are not cached: the cache would keep a reloaded site alive.
-        var start = type.IsCollectible
-            ? StarterFor(type, form, starter)
-            : GenericForms.GetOrAdd((type, form), static (key, starter) => StarterFor(key.Type, key.Form, starter), starter);
-        return start?.Invoke(this, message);
-    }
-
-    private static Func<Candy, object, CandyStream>? StarterFor(Type type, Type form, string starter)
-    {
-        var element = ElementType(type, form);
-        return element is null
-            ? null
-            : typeof(Candy).GetMethod(starter, BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(element)
-                .CreateDelegate<Func<Candy, object, CandyStream>>();
-    }
-
-    private static Type? ElementType(Type type, Type form)
-    {
-        if (form.IsInterface)
-        {
-            return type.GetInterfaces().Append(type)
-                .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == form)?.GetGenericArguments()[0];
-        }
-
-        for (var t = type; t is not null; t = t.BaseType)
-        {
-            if (t.IsGenericType && t.GetGenericTypeDefinition() == form)
-            {
-                return t.GetGenericArguments()[0];
-            }
-        }
-
-        return null;
-    }
-
-    private static CandyStream StartTask<T>(Candy candy, object source) => candy.Stream((Task<T>)source);
-
-    private static CandyStream StartAsyncEnumerable<T>(Candy candy, object source) => candy.Stream((IAsyncEnumerable<T>)source);
-
-    private static CandyStream StartChannel<T>(Candy candy, object source) => candy.Stream((ChannelReader<T>)source);
-
-    private static CandyStream StartObservable<T>(Candy candy, object source) => candy.Stream((IObservable<T>)source);
-
-    private static CandyStream StartEnumerable<T>(Candy candy, object source) => candy.Stream((IEnumerable<T>)source);
 }

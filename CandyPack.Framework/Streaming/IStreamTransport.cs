@@ -16,6 +16,9 @@ internal interface IStreamTransport
     /// <summary>Tells the client the stream ended on purpose, so it should not reconnect.</summary>
     void WriteEnd();
 
+    /// <summary>Tells the client how long to wait before it reconnects, when the server lets go of a stream it should resume.</summary>
+    void WriteRetry(int milliseconds);
+
     /// <summary>Bytes written since the last flush.</summary>
     long UnflushedBytes { get; }
 

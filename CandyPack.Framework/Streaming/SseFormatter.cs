@@ -69,43 +69,24 @@ internal static class SseFormatter
         writer.Write("\n\n"u8);
     }
 
-    /// <summary>Frames a message once, for writing to many connections.</summary>
-    public static byte[] Frame(object? data, string? eventName, string? id, JsonSerializerOptions json)
+    /// <summary>Frames a shared message once, for writing to every SSE connection that receives it.</summary>
+    public static byte[] Frame(SharedMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        WriteMessage(buffer, data, eventName, id, json);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>
-    /// Frames a payload that is already UTF-8 (a string's bytes, or compact JSON), as <see cref="Frame(object?, string?, string?, JsonSerializerOptions)"/>
-    /// frames the value it came from; for messages that arrive as bytes, such as from Redis.
-    /// </summary>
-    public static byte[] Frame(ReadOnlySpan<byte> utf8Data, string? eventName, string? id)
-    {
-        var buffer = new ArrayBufferWriter<byte>(utf8Data.Length + 64);
-        if (eventName is not null)
+        var buffer = new ArrayBufferWriter<byte>(message.Payload.Length + 64);
+        if (message.Event is not null)
         {
-            WriteField(buffer, EventPrefix, eventName);
+            WriteField(buffer, EventPrefix, message.Event);
         }
 
-        if (id is not null)
+        if (message.Id is not null)
         {
-            WriteField(buffer, IdPrefix, id);
+            WriteField(buffer, IdPrefix, message.Id);
         }
 
-        WriteDataLines(buffer, utf8Data);
+        // A string payload and compact JSON frame alike: each line of the UTF-8 payload is a data field.
+        WriteDataLines(buffer, message.Payload.Span);
         buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Checks an <c>event</c> or <c>id</c> value: a line break would end the field early and corrupt the stream.</summary>
-    public static void ValidateField(string? value, string name)
-    {
-        if (value is not null && value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
-        {
-            throw new ArgumentException($"An SSE {name} cannot contain CR, LF or NUL characters.", name);
-        }
     }
 
     private static void WriteField(IBufferWriter<byte> writer, ReadOnlySpan<byte> prefix, string value)

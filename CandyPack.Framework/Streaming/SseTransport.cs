@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CandyPack.Streaming;
 
 /// <summary>The Server-Sent Events transport: response headers, then frames from <see cref="SseFormatter"/> straight into the response pipe.</summary>
-internal sealed class SseTransport(HttpContext context, JsonSerializerOptions json) : IStreamTransport
+internal sealed class SseTransport(HttpContext context, JsonSerializerOptions json, int sendBuffer) : IStreamTransport
 {
     private readonly PipeWriter _writer = context.Response.BodyWriter;
     private long _unflushed;
@@ -25,6 +25,12 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
         {
             // Connection is a hop-by-hop header that HTTP/2 and HTTP/3 forbid.
             response.Headers.Connection = "keep-alive";
+
+            // The connection carries only this stream: a bounded send buffer keeps a stalled client from parking megabytes in the kernel.
+            if (sendBuffer > 0 && context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket is { } socket)
+            {
+                socket.SendBufferSize = sendBuffer;
+            }
         }
 
         // Neither response buffering nor compression may hold an event back.
@@ -43,8 +49,8 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
             case StreamMessageKind.Heartbeat:
                 _writer.Write(SseFormatter.Heartbeat);
                 break;
-            case StreamMessageKind.Framed:
-                _writer.Write(message.Frame.Span);
+            case StreamMessageKind.Shared:
+                _writer.Write(message.Shared!.FrameFor(SharedMessage.SseTransport, FrameShared));
                 break;
             default:
                 SseFormatter.WriteMessage(_writer, message.Data, message.Event, message.Id, json);
@@ -54,9 +60,17 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
         _unflushed++;
     }
 
+    private static readonly Func<SharedMessage, byte[]> FrameShared = SseFormatter.Frame;
+
     public void WriteEnd()
     {
         _writer.Write(SseFormatter.End);
+        _unflushed++;
+    }
+
+    public void WriteRetry(int milliseconds)
+    {
+        SseFormatter.WriteRetry(_writer, milliseconds);
         _unflushed++;
     }
 

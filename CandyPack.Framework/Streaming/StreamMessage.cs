@@ -2,20 +2,19 @@ namespace CandyPack.Streaming;
 
 /// <summary>
 /// One thing a stream yields, independent of the transport: a data message (with optional event name and id),
-/// a heartbeat, or a message already framed once for many connections.
+/// a heartbeat, or a message serialised once for many connections.
 /// </summary>
 internal readonly struct StreamMessage
 {
-    private StreamMessage(StreamMessageKind kind, object? data, string? eventName, string? id, ReadOnlyMemory<byte> frame)
+    private StreamMessage(StreamMessageKind kind, object? data, string? eventName, string? id)
     {
         Kind = kind;
         Data = data;
         Event = eventName;
         Id = id;
-        Frame = frame;
     }
 
-    public static StreamMessage Heartbeat { get; } = new(StreamMessageKind.Heartbeat, null, null, null, default);
+    public static StreamMessage Heartbeat { get; } = new(StreamMessageKind.Heartbeat, null, null, null);
 
     public StreamMessageKind Kind { get; }
 
@@ -25,12 +24,12 @@ internal readonly struct StreamMessage
 
     public string? Id { get; }
 
-    /// <summary>Transport bytes for <see cref="StreamMessageKind.Framed"/>.</summary>
-    public ReadOnlyMemory<byte> Frame { get; }
+    /// <summary>The message of a <see cref="StreamMessageKind.Shared"/> one.</summary>
+    public SharedMessage? Shared => Data as SharedMessage;
 
     public static StreamMessage Message(object? data, string? eventName = null, string? id = null) =>
-        new(StreamMessageKind.Data, data, eventName, id, default);
+        new(StreamMessageKind.Data, data, eventName, id);
 
-    public static StreamMessage Framed(ReadOnlyMemory<byte> frame) =>
-        new(StreamMessageKind.Framed, null, null, null, frame);
+    public static StreamMessage Share(SharedMessage message) =>
+        new(StreamMessageKind.Shared, message, null, null);
 }

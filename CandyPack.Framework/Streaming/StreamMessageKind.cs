@@ -9,6 +9,6 @@ internal enum StreamMessageKind
     /// <summary>A keep-alive with no application meaning.</summary>
     Heartbeat,
 
-    /// <summary>Bytes framed once by the transport's formatter and shared between connections.</summary>
-    Framed,
+    /// <summary>A <see cref="SharedMessage"/>: serialised once, framed once per transport, shared between connections.</summary>
+    Shared,
 }

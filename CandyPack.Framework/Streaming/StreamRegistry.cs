@@ -4,15 +4,25 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Streaming;
 
 /// <summary>
-/// A site's open streams: enforces <c>stream.maxStreams</c>, drives every heartbeat from one shared timer, and
-/// closes them all when the host shuts down.
+/// A site's open streams: enforces <c>stream.maxStreams</c>, drives every heartbeat and write deadline from one shared
+/// timer, and closes them all when the host shuts down.
 /// </summary>
+/// <remarks>
+/// Streams are spread over <see cref="Buckets"/> sets; the timer ticks once per bucket, <see cref="Buckets"/> times an
+/// interval, so each stream is looked at once an interval and no tick wakes every stream at the same instant.
+/// </remarks>
 internal sealed class StreamRegistry : IDisposable
 {
-    private readonly ConcurrentDictionary<CandyStream, byte> _open = new();
+    private const int Buckets = 8;
+
+    private readonly ConcurrentDictionary<CandyStream, byte>[] _open = new ConcurrentDictionary<CandyStream, byte>[Buckets];
     private readonly ILogger _logger;
     private readonly Timer? _heartbeat;
+    private readonly long _idleAfter;
+    private readonly long _stallAfter;
     private int _count;
+    private int _next;
+    private int _tick;
     private long _slowConsumers;
     private bool _shuttingDown;
 
@@ -25,10 +35,23 @@ internal sealed class StreamRegistry : IDisposable
             throw new CandyStartupException($"stream.queue must be at least 1 (it is {options.Queue}).");
         }
 
-        if (options.Heartbeat > 0)
+        for (var i = 0; i < Buckets; i++)
         {
-            var period = TimeSpan.FromSeconds(options.Heartbeat);
-            _heartbeat = new Timer(static s => ((StreamRegistry)s!).Tick(), this, period, period);
+            _open[i] = new ConcurrentDictionary<CandyStream, byte>();
+        }
+
+        if (options.Heartbeat > 0 || options.WriteTimeout > 0)
+        {
+            // Each stream is looked at once per spacing: often enough for both the heartbeat and the write deadline.
+            var heartbeat = options.Heartbeat > 0 ? TimeSpan.FromSeconds(options.Heartbeat) : TimeSpan.MaxValue;
+            var stall = options.WriteTimeout > 0 ? TimeSpan.FromSeconds(options.WriteTimeout) : TimeSpan.MaxValue;
+            var spacing = heartbeat < stall ? heartbeat : stall;
+
+            // Idle for an interval less half a spacing: a look then finds the stream idle exactly one interval after its
+            // last message or heartbeat, so heartbeats come one interval apart.
+            _idleAfter = options.Heartbeat > 0 ? (long)(heartbeat - (spacing / 2)).TotalMilliseconds : 0;
+            _stallAfter = options.WriteTimeout > 0 ? (long)stall.TotalMilliseconds : 0;
+            _heartbeat = new Timer(static s => ((StreamRegistry)s!).Tick(), this, spacing / Buckets, spacing / Buckets);
         }
     }
 
@@ -51,39 +74,60 @@ internal sealed class StreamRegistry : IDisposable
             return false;
         }
 
-        _open[stream] = 0;
+        stream.Bucket = (int)((uint)Interlocked.Increment(ref _next) % Buckets);
+        _open[stream.Bucket][stream] = 0;
         Hosting.CandyMetrics.OpenStreams.Add(1);
         return true;
     }
 
     public void Remove(CandyStream stream)
     {
-        if (_open.TryRemove(stream, out _))
+        if (_open[stream.Bucket].TryRemove(stream, out _))
         {
             Interlocked.Decrement(ref _count);
             Hosting.CandyMetrics.OpenStreams.Add(-1);
         }
     }
 
-    public void CountSlowConsumer()
+    /// <summary>A stream's queue is full: counts and logs the slow consumer; true when the policy drops the message, false when it disconnects.</summary>
+    public bool DropsOnSlowConsumer(RouteInfo route, Microsoft.AspNetCore.Http.HttpContext context)
     {
         Interlocked.Increment(ref _slowConsumers);
         Hosting.CandyMetrics.SlowConsumers.Add(1);
+        if (Options.SlowConsumer == SlowConsumerPolicy.DropNewest)
+        {
+            _logger.LogDebug("Stream {Route}: queue of {Capacity} full, message dropped", route, Options.Queue);
+            return true;
+        }
+
+        _logger.LogWarning(
+            "Stream {Route} to {Client}: the client fell {Capacity} messages behind and was disconnected (slow consumer; stream.queue in config.json)",
+            route,
+            context.Connection.RemoteIpAddress,
+            Options.Queue);
+        return false;
     }
 
-    /// <summary>Ends every open stream (their close handlers run) so the server can stop without waiting them out.</summary>
+    /// <summary>
+    /// Lets go of every open stream in one pass (each ends without <c>end</c>, so clients resume on the next instance,
+    /// and their close handlers run), logging one summary line rather than one per stream.
+    /// </summary>
     public void ShutdownAll()
     {
         Volatile.Write(ref _shuttingDown, true);
-        var streams = _open.Keys.ToList();
-        if (streams.Count > 0)
+        var closed = 0;
+        foreach (var bucket in _open)
         {
-            _logger.LogInformation("Closing {Count} open streams for shutdown", streams.Count);
+            foreach (var pair in bucket)
+            {
+                pair.Key.Disconnect();
+                closed++;
+            }
         }
 
-        foreach (var stream in streams)
+        if (closed > 0)
         {
-            stream.Shutdown();
+            _logger.LogInformation("Closing {Count} open streams for shutdown; their clients reconnect", closed);
         }
     }
 
@@ -91,9 +135,13 @@ internal sealed class StreamRegistry : IDisposable
 
     private void Tick()
     {
-        foreach (var stream in _open.Keys)
+        var bucket = _open[(uint)Interlocked.Increment(ref _tick) % Buckets];
+        var now = Environment.TickCount64;
+
+        // Enumerating a ConcurrentDictionary takes no snapshot and no lock.
+        foreach (var pair in bucket)
         {
-            stream.Heartbeat();
+            pair.Key.Check(now, _idleAfter, _stallAfter);
         }
     }
 }

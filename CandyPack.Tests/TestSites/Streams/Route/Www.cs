@@ -85,7 +85,7 @@ public sealed class Www : RouteFile
         {
             var key = candy.Request("key");
             var closeAtOnce = candy.Request("close") == "1";
-            return candy.Stream((send, close) =>
+            var stream = candy.Stream((send, close) =>
             {
                 send("hi");
                 if (closeAtOnce)
@@ -95,6 +95,7 @@ public sealed class Www : RouteFile
 
                 return () => Probe.Hit(key, "cleanup");
             });
+            return Completed(stream, key);
         });
 
         Route.Get("/handle", candy =>
@@ -136,6 +137,7 @@ public sealed class Www : RouteFile
             var key = candy.Request("key");
             var stream = candy.Stream();
             stream.On("close", () => Probe.Hit(key, "cleanup"));
+            Completed(stream, key);
             stream.Send("ready");
             _ = Task.Run(async () =>
             {
@@ -169,6 +171,91 @@ public sealed class Www : RouteFile
             stream.Close();
         });
 
+        Route.Get("/late-after-timeout", async candy =>
+        {
+            var key = candy.Request("key");
+            var route = candy.Route.Pattern;
+            await WaitAsync(() => candy.Aborted.IsCancellationRequested);
+            await WaitAsync(() => Probe.Count(key!, "second-open") > 0);
+            Action[] members =
+            [
+                () => _ = candy.HttpContext,
+                () => _ = candy.Method,
+                () => _ = candy.Path,
+                () => _ = candy.Ip,
+                () => candy.Request("key"),
+                () => candy.Json<object>(),
+                () => candy.Header("Host"),
+                () => candy.Cookie("c"),
+                () => candy.Return("late"),
+                () => candy.Abort(500, "late"),
+                () => candy.Redirect("/late"),
+                () => candy.Stream("late"),
+            ];
+            foreach (var member in members)
+            {
+                try
+                {
+                    member();
+                }
+                catch (InvalidOperationException e) when (e.Message.Contains(route, StringComparison.Ordinal) && e.Message.Contains("already ended", StringComparison.Ordinal))
+                {
+                    Probe.Hit(key, "refused");
+                }
+            }
+
+            Probe.Hit(key, "late-done");
+        });
+        Route.Get("/second", async candy =>
+        {
+            var key = candy.Request("key")!;
+            var stream = candy.Stream();
+            Probe.Hit(key, "second-open");
+            await WaitAsync(() => Probe.Count(key, "late-done") > 0);
+            stream.Send("second");
+            stream.Close();
+        });
+        Route.Get("/valuetask/plain", candy => candy.Stream(PlainValueTaskAsync(candy.Request("key"))));
+#pragma warning disable CA2012 // The handler returning a ValueTask as an object is the case under test.
+        Route.Get("/valuetask/inline", candy => PlainValueTaskAsync(candy.Request("key")));
+#pragma warning restore CA2012
+        Route.Get("/valuetask/dispatch", candy => candy.Stream((object)new ValueTask<string>("done")));
+        Route.Get("/send/reserved", candy =>
+        {
+            var stream = candy.Stream();
+            foreach (var (eventName, id) in new[] { ("end", (string?)null), ("reset", null), ("a\nb", null), ("ok", "1\r2"), ("ok", "1\n2") })
+            {
+                try
+                {
+                    stream.Send("x", eventName, id);
+                    stream.Send($"accepted {eventName}");
+                }
+                catch (ArgumentException e)
+                {
+                    stream.Send($"refused {e.ParamName}");
+                }
+            }
+
+            stream.Close();
+        });
+        Route.Get("/handler-fails-after-stream", async candy =>
+        {
+            var stream = candy.Stream();
+            stream.Send("before");
+            await Task.Yield();
+            throw new InvalidOperationException("secret host db.internal:3306 is down");
+        });
+        Route.Get("/transient", candy => candy.Stream(Outage));
+        Route.Get("/send-buffer", async candy =>
+        {
+            var socket = candy.HttpContext.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+            var stream = candy.Stream();
+            await Task.Yield();
+            await WaitAsync(() => stream.Completion.IsCompleted || socket?.SendBufferSize <= 4 * 65536);
+            stream.Send(socket is null ? "no socket" : socket.SendBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            stream.Close();
+        });
+
         Route.Get("/mixed/return-after-stream", candy =>
         {
             candy.Stream("x");
@@ -179,6 +266,36 @@ public sealed class Www : RouteFile
             candy.Return("y");
             candy.Stream("x");
         });
+    }
+
+    /// <summary>Marks when the stream has finished closing: every close handler has run by then.</summary>
+    private static CandyStream Completed(CandyStream stream, string? key)
+    {
+        stream.Completion.ContinueWith(_ => Probe.Hit(key, "completed"), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        return stream;
+    }
+
+    /// <summary>Waits for a condition the test arranges, with a deadline so a broken run fails instead of hanging.</summary>
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
+    }
+
+    private static async ValueTask PlainValueTaskAsync(string? key)
+    {
+        await Task.Yield();
+        Probe.Hit(key, "awaited");
+    }
+
+    private static async IAsyncEnumerable<int> Outage()
+    {
+        yield return 1;
+        await Task.Yield();
+        throw new CandyPack.Data.DatabaseUnavailableException("The database \"default\" (mysql 10.1.2.3:3306/candy) is unavailable.");
     }
 
     private static async IAsyncEnumerable<int> Count(int n, [EnumeratorCancellation] CancellationToken token)

@@ -1,0 +1,125 @@
+namespace CandyPack.Channels;
+
+/// <summary>
+/// A channel's subscribers and the hand-over of its messages to them. Messages are queued under the channel's lock
+/// in id order; whoever finds no delivery running becomes the deliverer and, outside the lock, offers every queued
+/// message to a snapshot of the subscribers, so a slow or failing subscriber never holds a publisher on the lock.
+/// </summary>
+/// <remarks>
+/// The set is a hash set (subscribing is O(1), not a copy of all N); the snapshot array is remade only after the set
+/// changed, once per delivery at most. Large channels are offered in parallel slices, one per core.
+/// </remarks>
+internal sealed class ChannelFanOut(Lock gate)
+{
+    /// <summary>Below this many subscribers, one thread offers to all: splitting costs more than it saves.</summary>
+    private const int ParallelThreshold = 2048;
+
+    private readonly HashSet<ChannelSubscriber> _subscribers = [];
+    private readonly Queue<ChannelHistoryEntry> _queued = new();
+    private ChannelSubscriber[] _snapshot = [];
+    private bool _changed;
+    private bool _delivering;
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Called under the channel's lock.</summary>
+    public void Add(ChannelSubscriber subscriber)
+    {
+        if (_subscribers.Add(subscriber))
+        {
+            _changed = true;
+            Volatile.Write(ref _count, _subscribers.Count);
+        }
+    }
+
+    /// <summary>Called under the channel's lock.</summary>
+    public void Remove(ChannelSubscriber subscriber)
+    {
+        if (_subscribers.Remove(subscriber))
+        {
+            _changed = true;
+            Volatile.Write(ref _count, _subscribers.Count);
+        }
+    }
+
+    /// <summary>Called under the channel's lock: the subscribers now.</summary>
+    public ChannelSubscriber[] Snapshot() => [.. _subscribers];
+
+    /// <summary>Called under the channel's lock, in id order.</summary>
+    public void EnqueueLocked(in ChannelHistoryEntry entry)
+    {
+        if (_subscribers.Count > 0)
+        {
+            _queued.Enqueue(entry);
+        }
+    }
+
+    /// <summary>Called outside the lock after enqueuing: delivers what is queued unless another thread already is.</summary>
+    public void Deliver()
+    {
+        while (true)
+        {
+            ChannelHistoryEntry[] batch;
+            ChannelSubscriber[] subscribers;
+            lock (gate)
+            {
+                if (_delivering || _queued.Count == 0)
+                {
+                    return;
+                }
+
+                _delivering = true;
+                batch = [.. _queued];
+                _queued.Clear();
+                if (_changed)
+                {
+                    _snapshot = [.. _subscribers];
+                    _changed = false;
+                }
+
+                subscribers = _snapshot;
+            }
+
+            try
+            {
+                Offer(batch, subscribers);
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    _delivering = false;
+                }
+            }
+        }
+    }
+
+    private static void Offer(ChannelHistoryEntry[] batch, ChannelSubscriber[] subscribers)
+    {
+        if (subscribers.Length < ParallelThreshold)
+        {
+            OfferSlice(batch, subscribers);
+            return;
+        }
+
+        var slices = Math.Min(Environment.ProcessorCount, subscribers.Length / (ParallelThreshold / 2));
+        var size = (subscribers.Length + slices - 1) / slices;
+        Parallel.For(0, slices, slice =>
+        {
+            var start = slice * size;
+            OfferSlice(batch, subscribers.AsSpan(start, Math.Min(size, subscribers.Length - start)));
+        });
+    }
+
+    private static void OfferSlice(ChannelHistoryEntry[] batch, ReadOnlySpan<ChannelSubscriber> subscribers)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            foreach (var entry in batch)
+            {
+                subscriber.Offer(entry);
+            }
+        }
+    }
+}
