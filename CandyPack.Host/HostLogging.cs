@@ -9,7 +9,8 @@ namespace CandyPack.Host;
 
 /// <summary>
 /// The host's log: one console line per event, values escaped so request text cannot forge a line, and a request
-/// log that reports a failure already reported elsewhere (a database outage) below error level.
+/// log that reports a failure already reported elsewhere (a database outage) below error level and leaves out the
+/// streams that host shutdown closes all at once (one summary line tells them).
 /// </summary>
 internal static class HostLogging
 {
@@ -25,10 +26,18 @@ internal static class HostLogging
     /// <summary>The request log's level: error for a failure nobody reported yet, information otherwise.</summary>
     public static void ConfigureRequestLog(RequestLoggingOptions options) => options.GetLevel = LevelOf;
 
-    private static LogEventLevel LevelOf(HttpContext context, double elapsed, Exception? error) =>
-        (error is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError) && !ReportedFailure.IsMarked(context)
+    private static LogEventLevel LevelOf(HttpContext context, double elapsed, Exception? error)
+    {
+        if (SummarisedRequest.IsMarked(context))
+        {
+            // Below the minimum level: a stream closed by shutdown is counted in the registry's one summary line.
+            return LogEventLevel.Verbose;
+        }
+
+        return (error is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError) && !ReportedFailure.IsMarked(context)
             ? LogEventLevel.Error
             : LogEventLevel.Information;
+    }
 
     /// <summary>
     /// Every string value of every event, in every sink, with control characters made visible: a decoded path, a route

@@ -60,6 +60,11 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 }
 
                 await stream.EndAsync();
+                if (stream.Registry.IsShuttingDown)
+                {
+                    // The registry logged one line for all the streams it closed; this request adds none of its own.
+                    SummarisedRequest.Mark(context);
+                }
             }
             else
             {

@@ -59,6 +59,9 @@ internal sealed class StreamRegistry : IDisposable
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>True once <see cref="ShutdownAll"/> has let go of every stream: no stream opens any more.</summary>
+    public bool IsShuttingDown => Volatile.Read(ref _shuttingDown);
+
     public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
 
     public bool TryAdd(CandyStream stream)

@@ -24,6 +24,35 @@ public sealed class RequestLogTests
     }
 
     [Test]
+    public async Task Shutdown_WithOpenStreams_LogsOneSummaryLine_NotARequestLinePerStream()
+    {
+        const int streams = 40;
+        await using var host = await HostInstance.StartAsync(Repository.ExampleSite, 0, new Dictionary<string, string>());
+        var sockets = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < streams; i++)
+            {
+                var socket = await RawHttp.OpenAsync(host.Address, "/notifications/stream");
+                sockets.Add(socket);
+
+                // The stream's headers are flushed when it opens: once bytes arrive, the server holds it open.
+                using var opened = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                Assert.That(await socket.ReceiveAsync(new byte[512], opened.Token), Is.GreaterThan(0));
+            }
+
+            Assert.That(await host.StopAsync(TimeSpan.FromSeconds(60)), Is.Zero, host.ToString());
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+
+        Assert.That(host.CountLines($"Closing {streams} open streams"), Is.EqualTo(1), host.ToString());
+        Assert.That(host.CountLines("HTTP GET /notifications/stream"), Is.Zero, host.ToString());
+    }
+
+    [Test]
     public async Task DatabaseOutage_IsLoggedAsAnErrorOnce_NotOncePerRequest()
     {
         var settings = TestDatabases.MariaDb();

@@ -67,6 +67,13 @@ internal sealed class HostInstance : IAsyncDisposable
     /// <summary>Kills the process (SIGKILL), as a crash would, and waits until it is gone.</summary>
     public Task KillAsync() => _process.KillAsync();
 
+    /// <summary>Asks the host to stop (SIGTERM), as a container runtime would, and waits for its exit code.</summary>
+    public Task<int> StopAsync(TimeSpan deadline)
+    {
+        _process.Signal("TERM");
+        return _process.WaitForExitAsync(deadline);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
