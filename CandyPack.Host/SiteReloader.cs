@@ -92,7 +92,7 @@ internal sealed class SiteReloader : IDisposable
                 _logger.LogError(e, "The new build of {Folder} failed to load ({Type}: {Problem}). Still serving the previous build.", _folder, e.GetType().Name, e.Message);
             }
 
-            _background.Run(WaitForCollectionAsync(Unload(context), $"The failed build of {_folder}"));
+            _background.Run(WaitForCollectionAsync(Unload(context), $"The failed build of {_folder}"), $"Unloading the failed build of {_folder}");
             return false;
         }
 
@@ -102,7 +102,7 @@ internal sealed class SiteReloader : IDisposable
         _current = next;
         _context = context;
         _logger.LogInformation("Reloaded site {Site} (build {Generation}) in {Elapsed:0.0}s", next.Name, _generation, started.Elapsed.TotalSeconds);
-        _background.Run(RetireAsync(old, oldContext, oldGeneration));
+        _background.Run(RetireAsync(old, oldContext, oldGeneration), $"Retiring build {oldGeneration} of {_folder}");
         return true;
     }
 
@@ -122,7 +122,7 @@ internal sealed class SiteReloader : IDisposable
         }
     }
 
-    private void StartRebuild() => _background.Run(RebuildAsync());
+    private void StartRebuild() => _background.Run(RebuildAsync(), $"Rebuilding {_folder}");
 
     private async Task RebuildAsync()
     {

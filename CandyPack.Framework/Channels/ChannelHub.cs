@@ -22,6 +22,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     private readonly long _idleMilliseconds;
     private readonly ITimer _sweeper;
     private RedisChannelBackplane? _redis;
+    private long _lastForcedSweep = long.MinValue / 2;
     private int _count;
     private IChannelAuthorizer[]? _authorizers;
 
@@ -105,7 +106,14 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
 
             if (_options.MaxChannels > 0 && Count >= _options.MaxChannels)
             {
-                Sweep();
+                // At the limit, at most one extra sweep a second: a flood of new names must not walk every channel each.
+                var now = Environment.TickCount64;
+                var last = Interlocked.Read(ref _lastForcedSweep);
+                if (now - last >= 1000 && Interlocked.CompareExchange(ref _lastForcedSweep, now, last) == last)
+                {
+                    Sweep();
+                }
+
                 if (Count >= _options.MaxChannels)
                 {
                     throw new BadHttpRequestException(
@@ -132,7 +140,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     {
         if (_redis is { } redis)
         {
-            return redis.PublishAsync(state, data, eventName);
+            // A handle kept past an idle drop publishes to the live channel of that name, as in process.
+            return redis.PublishAsync(state.Retired ? Channel(state.Name).State : state, data, eventName);
         }
 
         var id = state.PublishLocal(data, eventName, Json, Now);
@@ -215,6 +224,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         if (_channels.TryRemove(KeyValuePair.Create(name, state)))
         {
             Interlocked.Decrement(ref _count);
+            _redis?.Untrack(state);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using StackExchange.Redis;
 
 namespace CandyPack.Channels;
@@ -10,11 +8,13 @@ internal sealed partial class RedisChannelBackplane
     public Task<string> PublishAsync(ChannelState state, object? data, string? eventName)
     {
         // Serialise before anything is sent, so a value that cannot be serialised throws and nothing goes out.
-        byte[] payload = data is string text ? Encoding.UTF8.GetBytes(text) : JsonSerializer.SerializeToUtf8Bytes(data, data?.GetType() ?? typeof(object), _hub.Json);
+        var payload = Streaming.SharedMessage.Serialize(data, _hub.Json);
         var link = Link(state);
         lock (link.Gate)
         {
-            link.Number++;
+            // One running number for the whole instance: rising within each channel, and never reused when a channel
+            // dropped as idle is used again under the same name.
+            link.Number = Interlocked.Increment(ref _nextNumber);
             var message = new RedisMessage(ChannelMessageId.None, payload, eventName, _origin, link.Number, DeliveredFirst: false);
             var previous = link.Tail;
             var published = link.Shared ? SendAsync(link, message, previous) : DeliverHereAsync(link, message, previous, inDoubt: false);
@@ -31,7 +31,7 @@ internal sealed partial class RedisChannelBackplane
             // This instance's subscribers get the message through the subscription, in the order Redis gave.
             return (await RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(link.State), MaxLength, _pubSub, link.State.Name, message)).ToString();
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             // Off the caller's thread first: a failure seen at once would otherwise be handled under the channel's
             // gate, and stopping every channel takes the gates in the other order.

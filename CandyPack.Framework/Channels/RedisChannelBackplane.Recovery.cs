@@ -27,7 +27,7 @@ internal sealed partial class RedisChannelBackplane
             {
                 return;
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 // Still away, or gone again: logged once per outage, retried on the next round.
                 Degrade(e, _redis.Configuration);
@@ -139,6 +139,13 @@ internal sealed partial class RedisChannelBackplane
                 {
                     if (!link.Outbox.TryPeek(out next!))
                     {
+                        if (state.Retired)
+                        {
+                            // Dropped as idle while its outage messages waited: they are shared now, so let go of it.
+                            _links.TryRemove(state, out _);
+                            return (0, shared);
+                        }
+
                         link.Shared = true;
                         deliveredHere = [.. link.DeliveredHere];
                         state.BeginCatchUp();
@@ -151,7 +158,7 @@ internal sealed partial class RedisChannelBackplane
             {
                 await RedisChannelWire.AppendAsync(database, Key(state), MaxLength, _pubSub, state.Name, next.Message);
             }
-            catch (RedisException)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 lock (link.Gate)
                 {

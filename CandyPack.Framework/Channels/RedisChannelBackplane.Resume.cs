@@ -58,7 +58,7 @@ internal sealed partial class RedisChannelBackplane
             var now = _hub.Now;
             return new ChannelReplay(false, [.. missed.Select(m => ChannelState.Entry(m.Id, m.Payload, m.Event, now))], RedisChannelWire.Id(entries[^1]));
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             Degrade(e, _redis.Configuration);
             return null;

@@ -33,6 +33,8 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     private readonly string _origin = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<ChannelState, RedisChannelLink> _links = new();
     private readonly Lock _linksGate = new();
+    private long _nextNumber;
+    private readonly Hosting.BackgroundTasks _background;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private Task _recovery = Task.CompletedTask;
@@ -44,6 +46,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     {
         _hub = hub;
         _redis = redis;
+        _background = new Hosting.BackgroundTasks(hub.Logger);
         _prefix = "candy:" + hub.Site + ":channel:";
         _firstHerePrefix = "candy:" + hub.Site + ":delivered-first:";
         _pubSub = RedisChannel.Literal("candy:" + hub.Site + ":channels");
@@ -108,7 +111,28 @@ internal sealed partial class RedisChannelBackplane : IDisposable
 
         if (link.Shared)
         {
-            _ = ObserveAsync(TrackAsync(link), $"reading where channel '{state.Name}' is in Redis");
+            _background.Run(TrackAsync(link), $"Redis backplane of site {_hub.Site}: reading where channel '{state.Name}' is in Redis");
+        }
+    }
+
+    /// <summary>
+    /// Lets go of a channel the hub dropped as idle, unless it still holds messages delivered here during an outage:
+    /// those wait for the catch-up, which lets go of the channel once they are shared.
+    /// </summary>
+    public void Untrack(ChannelState state)
+    {
+        lock (_linksGate)
+        {
+            if (_links.TryGetValue(state, out var link))
+            {
+                lock (link.Gate)
+                {
+                    if (link.Outbox.Count == 0)
+                    {
+                        _links.TryRemove(state, out _);
+                    }
+                }
+            }
         }
     }
 
@@ -184,7 +208,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
             // A queue delivers messages one at a time in arrival order, which is id order.
             _redis.GetSubscriber().Subscribe(_pubSub).OnMessage(OnMessage);
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             Volatile.Write(ref _subscribed, 0);
             Degrade(e, _redis.Configuration);
@@ -201,7 +225,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
                 link.State.NoteBackplaneId(RedisChannelWire.Id(newest[0]));
             }
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             Degrade(e, _redis.Configuration);
         }
@@ -241,17 +265,8 @@ internal sealed partial class RedisChannelBackplane : IDisposable
         }
     }
 
-    private async Task ObserveAsync(Task task, string what)
-    {
-        try
-        {
-            await task;
-        }
-        catch (Exception e)
-        {
-            _hub.Logger.LogError(e, "Redis backplane of site {Site}: {What} failed", _hub.Site, what);
-        }
-    }
+    /// <summary>Redis is away or not answering: StackExchange.Redis reports a timeout as a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>.</summary>
+    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 
     private int MaxLength => Math.Max(_hub.HistoryLength, 1);
 
