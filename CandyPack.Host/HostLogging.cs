@@ -26,18 +26,13 @@ internal static class HostLogging
     /// <summary>The request log's level: error for a failure nobody reported yet, information otherwise.</summary>
     public static void ConfigureRequestLog(RequestLoggingOptions options) => options.GetLevel = LevelOf;
 
-    private static LogEventLevel LevelOf(HttpContext context, double elapsed, Exception? error)
+    private static LogEventLevel LevelOf(HttpContext context, double elapsed, Exception? error) => RequestLogMark.Of(context) switch
     {
-        if (SummarisedRequest.IsMarked(context))
-        {
-            // Below the minimum level: a stream closed by shutdown is counted in the registry's one summary line.
-            return LogEventLevel.Verbose;
-        }
-
-        return (error is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError) && !ReportedFailure.IsMarked(context)
-            ? LogEventLevel.Error
-            : LogEventLevel.Information;
-    }
+        // Below the minimum level: a stream closed by shutdown is counted in the registry's one summary line.
+        RequestLogKind.Summarised => LogEventLevel.Verbose,
+        RequestLogKind.FailureReported => LogEventLevel.Information,
+        _ => error is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error : LogEventLevel.Information,
+    };
 
     /// <summary>
     /// Every string value of every event, in every sink, with control characters made visible: a decoded path, a route

@@ -9,6 +9,9 @@ namespace CandyPack.Dashboard;
 /// </summary>
 internal sealed class DashboardMeter : IDisposable
 {
+    private static readonly HashSet<string> Drawn =
+        ["candypack.streams.open", "candypack.stream.messages", "candypack.stream.slow_consumers", "candypack.requests", "candypack.request.duration"];
+
     private readonly MeterListener _listener = new();
     private long _openStreams;
     private long _messages;
@@ -20,7 +23,8 @@ internal sealed class DashboardMeter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == CandyMetrics.MeterName)
+            // Only what the dashboard draws: the per-flush byte counter and the rest cost nothing here.
+            if (instrument.Meter.Name == CandyMetrics.MeterName && Drawn.Contains(instrument.Name))
             {
                 listener.EnableMeasurementEvents(instrument, this);
             }

@@ -115,7 +115,7 @@ internal static class ConditionFactory
     private static string Describe(object? value) => value switch
     {
         null => "null",
-        string text => Identifier.Describe(text),
+        string text => Hosting.InputText.Describe(text),
         _ => "a " + value.GetType().Name,
     };
 }

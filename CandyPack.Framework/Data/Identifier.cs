@@ -127,10 +127,7 @@ internal sealed class Identifier
 
     private static ArgumentException Invalid(string text, string paramName, string role, string expected) =>
         Hosting.InputError.Create(
-            $"The {role} name {Describe(text)} is not valid: expected {expected}, at most {MaxPartLength} characters each. " +
+            $"The {role} name {Hosting.InputText.Describe(text)} is not valid: expected {expected}, at most {MaxPartLength} characters each. " +
             "Names are never SQL text; pass SQL through Raw.",
             paramName);
-
-    /// <summary>The text as a message can show it: quoted, shortened, control characters escaped.</summary>
-    internal static string Describe(string text) => Hosting.InputText.Describe(text);
 }

@@ -83,7 +83,7 @@ public sealed partial class Query : Conditions<Query>
         {
             "ASC" => false,
             "DESC" => true,
-            _ => throw Hosting.InputError.Create($"The order direction {Identifier.Describe(direction ?? "null")} is not valid; use \"asc\" or \"desc\".", nameof(direction)),
+            _ => throw Hosting.InputError.Create($"The order direction {Hosting.InputText.Describe(direction ?? "null")} is not valid; use \"asc\" or \"desc\".", nameof(direction)),
         };
         State.Orders.Add(new OrderClause(name, null, descending));
         return this;

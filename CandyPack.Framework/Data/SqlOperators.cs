@@ -41,7 +41,7 @@ internal static class SqlOperators
         var normalized = string.Join(' ', op.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (!Spellings.TryGetValue(normalized, out parsed))
         {
-            throw Hosting.InputError.Create($"Unknown operator {Identifier.Describe(op)}; use one of {Accepted}.", paramName);
+            throw Hosting.InputError.Create($"Unknown operator {Hosting.InputText.Describe(op)}; use one of {Accepted}.", paramName);
         }
 
         return parsed;

@@ -41,7 +41,7 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         catch (Data.DatabaseUnavailableException e)
         {
             // The database layer logged the outage once; the client is told to come back rather than shown a failure.
-            ReportedFailure.Mark(context);
+            RequestLogMark.FailureReported(context);
             logger.LogDebug("{Method} {Path}: 503, {Reason}", context.Request.Method, context.Request.Path, e.Message);
             if (!context.Response.HasStarted)
             {

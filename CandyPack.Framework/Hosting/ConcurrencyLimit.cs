@@ -20,15 +20,16 @@ internal static class ConcurrencyLimit
     public static void AddTo(IServiceCollection services, int limit) =>
         services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(_ =>
-                RateLimitPartition.GetConcurrencyLimiter("server", _ => new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 }));
+            // One partition for every request, made once rather than per request.
+            var server = RateLimitPartition.GetConcurrencyLimiter("server", _ => new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 });
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(_ => server);
             options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             options.OnRejected = (context, cancellationToken) => RefuseAsync(context.HttpContext, limit, cancellationToken);
         });
 
     private static async ValueTask RefuseAsync(HttpContext context, int limit, CancellationToken cancellationToken)
     {
-        ReportedFailure.Mark(context);
+        RequestLogMark.FailureReported(context);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConcurrencyLimit)).LogWarning(
             "{Method} {Path} refused with 503: {Limit} requests already in flight (server.maxConcurrentRequests)",
             context.Request.Method,

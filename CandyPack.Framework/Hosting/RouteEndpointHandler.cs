@@ -63,7 +63,7 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 if (stream.Registry.IsShuttingDown)
                 {
                     // The registry logged one line for all the streams it closed; this request adds none of its own.
-                    SummarisedRequest.Mark(context);
+                    RequestLogMark.Summarised(context);
                 }
             }
             else
