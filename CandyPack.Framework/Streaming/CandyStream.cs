@@ -26,7 +26,6 @@ public sealed class CandyStream
     private readonly ILogger _logger;
     private readonly StreamConnectionWriter _writer;
     private readonly StreamQueue _queue;
-    private readonly Lock _gate = new();
     private readonly StreamCloseHandlers _onClose;
     private CancellationTokenRegistration _clientGone;
     private Func<object?, bool>? _send;
@@ -71,16 +70,7 @@ public sealed class CandyStream
     internal StreamEnding Ending => _ending;
 
     /// <summary>The failure the stream closed with, told to the client after the rest of the stream.</summary>
-    internal Exception? Failure
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _failure;
-            }
-        }
-    }
+    internal Exception? Failure => Volatile.Read(ref _failure);
 
     /// <summary>Sends one message: a string as it is, anything else as JSON.</summary>
     /// <returns><see langword="false"/> when the stream is closed or the message was refused (slow consumer).</returns>
@@ -157,10 +147,7 @@ public sealed class CandyStream
             _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
         }
 
-        lock (_gate)
-        {
-            _failure ??= error;
-        }
+        Interlocked.CompareExchange(ref _failure, error, null);
 
         BeginClosing(transient ? StreamEnding.Reconnect : StreamEnding.End);
     }
@@ -185,6 +172,9 @@ public sealed class CandyStream
             // Releases a writer blocked on a client that stopped reading.
             _context.Abort();
         }
+
+        // An idle connection has no writer to notice the cut: one is woken to finish the stream.
+        _writer.Wake();
     }
 
     /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
@@ -219,6 +209,7 @@ public sealed class CandyStream
         {
             _ending = ending;
             _queue.Complete();
+            _writer.Wake();
         }
     }
 
@@ -229,7 +220,7 @@ public sealed class CandyStream
             return false;
         }
 
-        if (_queue.TryWrite(message))
+        if (_writer.TryPush(message))
         {
             return true;
         }
@@ -249,5 +240,5 @@ public sealed class CandyStream
 
     /// <summary>Queues for a pulled producer: at once when there is room, else once the writer has made some.</summary>
     private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken) =>
-        Volatile.Read(ref _state) == StateOpen ? _queue.WriteAsync(message, cancellationToken) : ValueTask.FromResult(false);
+        Volatile.Read(ref _state) == StateOpen ? _writer.PullAsync(message, cancellationToken) : ValueTask.FromResult(false);
 }

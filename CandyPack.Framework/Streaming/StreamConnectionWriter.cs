@@ -6,21 +6,31 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Streaming;
 
 /// <summary>
-/// The one writer of a stream's connection: drains the queue into the transport, coalescing flushes, until the stream
-/// closes; then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the
-/// failure the stream closed with and the <c>end</c> event.
+/// The one writer of a stream's connection at any moment. Whoever sends while the connection is idle takes it over
+/// (an ownership flag: idle, owned, finished) and writes straight into the transport on its own thread; what arrives
+/// while it is owned waits in the queue and the owner writes it too, flushing once for all. A flush the client holds
+/// up (backpressure, or a transport whose send is asynchronous) passes ownership to a continuation that awaits it, so
+/// no sender ever waits for a client. Once the stream closes and the queue is drained, the owner finishes the stream;
+/// then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the failure
+/// the stream closed with and the <c>end</c> event.
 /// </summary>
-internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
+internal sealed partial class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
+    : IThreadPoolWorkItem
 {
     private const int FlushThreshold = 32 * 1024;
 
-    private Task? _completion;
+    private const int Idle = 0;
+    private const int Owned = 1;
+    private const int Finished = 2;
+
+    /// <summary>Who may write: nobody (idle), one thread or continuation (owned), nobody ever again (finished). Owned until opened.</summary>
+    private int _owner = Owned;
+    private bool _started;
+    private bool _opened;
+    private TaskCompletionSource? _done;
     private long _lastDataWrite = Environment.TickCount64;
     private long _flushPendingSince;
     private long _lastBeat;
-
-    /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
-    public Task Completion => _completion ?? Task.CompletedTask;
 
     /// <summary>When the last application message was written (<see cref="Environment.TickCount64"/>); heartbeats do not count.</summary>
     public long LastDataWrite => Volatile.Read(ref _lastDataWrite);
@@ -28,132 +38,236 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
     /// <summary>Since when a flush has waited for the client (<see cref="Environment.TickCount64"/>), or 0 when none is waiting.</summary>
     public long FlushPendingSince => Volatile.Read(ref _flushPendingSince);
 
-    public void Start() => _completion = RunAsync();
+    /// <summary>Sends the headers and what was queued before, on the thread pool: the handler goes on meanwhile.</summary>
+    public void Start()
+    {
+        Volatile.Write(ref _started, true);
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
 
     /// <summary>
-    /// The registry's periodic look: cuts a client whose write has made no progress for <paramref name="stallAfter"/> ms,
-    /// and queues a heartbeat when neither a message nor a heartbeat went out for <paramref name="idleAfter"/> ms (a
-    /// heartbeat is not activity, so it never delays the next heartbeat).
+    /// Writes <paramref name="message"/> now, on the caller's thread, when the connection is idle; else queues it for
+    /// the current owner. Never waits for the client. False when the queue is full or completed.
     /// </summary>
-    public void Check(long now, long idleAfter, long stallAfter)
+    public bool TryPush(in StreamMessage message)
     {
-        if (stallAfter > 0 && FlushPendingSince is var since and > 0 && now - since >= stallAfter)
+        if (queue.IsEmpty && TryClaim())
         {
-            logger.LogWarning(
-                "Stream {Route} to {Client}: no write progress for {Seconds}s; the connection was cut (stalled client; stream.writeTimeout in config.json)",
-                stream.Route,
-                context.Connection.RemoteIpAddress,
-                stallAfter / 1000.0);
-            stream.Cut("stalled client", abort: true);
-            return;
+            Run(inline: true, hasFirst: true, message);
+            return true;
         }
 
-        if (idleAfter > 0 && stream.IsOpen && now - Math.Max(LastDataWrite, _lastBeat) >= idleAfter)
+        if (!queue.TryWrite(message))
         {
-            _lastBeat = now;
-            queue.TryWrite(StreamMessage.Heartbeat);
+            return false;
+        }
+
+        // The owner may have let go between the two looks: then the queue is this thread's to write.
+        if (TryClaim())
+        {
+            Run(inline: true, hasFirst: false, default);
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast producer's messages share flushes.</summary>
+    public ValueTask<bool> PullAsync(StreamMessage message, CancellationToken cancellationToken)
+    {
+        if (queue.TryWrite(message))
+        {
+            Wake();
+            return ValueTask.FromResult(true);
+        }
+
+        return queue.IsCompleted ? ValueTask.FromResult(false) : WaitAndPullAsync(message, cancellationToken);
+    }
+
+    /// <summary>Something changed while the connection may be idle (queued messages, the stream closing): an idle one is written on the thread pool.</summary>
+    public void Wake()
+    {
+        if (TryClaim())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    /// <summary>Writes what follows the drained queue: the failure, a reconnection hint, and <c>end</c> when the stream ended on purpose.</summary>
-    public async Task EndAsync()
+    /// <summary>A scheduled turn as owner: the opening, a wake-up, or finishing off the thread of a sender.</summary>
+    void IThreadPoolWorkItem.Execute() => Run(inline: false, hasFirst: false, default);
+
+    private bool TryClaim() => Interlocked.CompareExchange(ref _owner, Owned, Idle) == Idle;
+
+    /// <summary>
+    /// Called as owner: writes <paramref name="first"/> (when given) and everything queued, flushes, and lets go, or
+    /// hands ownership to a continuation when a flush must be awaited. On a sender's thread (<paramref name="inline"/>)
+    /// the stream is never finished here: the close handlers run on the thread pool, not inside someone's Send.
+    /// </summary>
+    private void Run(bool inline, bool hasFirst, in StreamMessage first)
     {
-        if (_completion is null)
-        {
-            // Never started (opening it failed): there is no event stream to end.
-            return;
-        }
-
-        await _completion;
-        var ending = stream.Ending;
-        if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
         try
         {
-            var written = 0;
-            if (stream.Failure is { } failure)
+            var flushNeeded = false;
+            if (!_opened)
             {
-                transport.Write(StreamMessage.Message(new StreamError(StreamFailure.ClientMessage(failure, context))));
-                if (ending == StreamEnding.Reconnect)
-                {
-                    transport.WriteRetry(stream.Registry.Options.Retry ?? StreamFailure.DefaultRetryMilliseconds);
-                }
+                _opened = true;
+                transport.Open(stream.Registry.Options.Retry);
+                flushNeeded = true;
+            }
 
+            long written = 0;
+            if (hasFirst && stream.Ending != StreamEnding.Cut)
+            {
+                Write(first);
                 written++;
             }
 
-            if (ending == StreamEnding.End)
+            while (true)
             {
-                transport.WriteEnd();
-                written++;
-            }
-
-            if (written > 0)
-            {
-                await FlushAsync(written);
-            }
-        }
-        catch (Exception e) when (IsConnectionGone(e))
-        {
-            logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        await Task.Yield();
-        long written = 0;
-        try
-        {
-            transport.Open(stream.Registry.Options.Retry);
-            do
-            {
-                while (stream.Ending != StreamEnding.Cut && queue.Reader.TryRead(out var message))
+                while (stream.Ending != StreamEnding.Cut && queue.TryRead(out var message))
                 {
                     Write(message);
                     written++;
                     if (transport.UnflushedBytes >= FlushThreshold)
                     {
-                        if ((await FlushAsync(written)).IsCompleted)
+                        if (!Flushed(written))
                         {
-                            stream.Cut("the connection closed", abort: false);
                             return;
                         }
 
                         written = 0;
+                        flushNeeded = false;
                     }
                 }
 
-                if (stream.Ending == StreamEnding.Cut)
+                if ((written > 0 || flushNeeded) && stream.Ending != StreamEnding.Cut)
                 {
+                    if (!Flushed(written))
+                    {
+                        return;
+                    }
+
+                    written = 0;
+                    flushNeeded = false;
+                }
+
+                if (stream.Ending == StreamEnding.Cut || (queue.IsCompleted && queue.IsEmpty))
+                {
+                    FinishAsOwner(inline);
                     return;
                 }
 
-                if ((await FlushAsync(written)).IsCompleted)
+                Volatile.Write(ref _owner, Idle);
+
+                // A sender that queued while this thread owned the connection found it owned and left the message here.
+                if ((queue.IsEmpty && !queue.IsCompleted) || !TryClaim())
                 {
-                    stream.Cut("the connection closed", abort: false);
                     return;
                 }
-
-                written = 0;
             }
-            while (await queue.Reader.WaitToReadAsync());
-        }
-        catch (Exception e) when (IsConnectionGone(e))
-        {
-            stream.Cut("the connection closed while writing", abort: false);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Stream {Route}: writing failed; closing the stream", stream.Route);
-            stream.Cut("writing failed", abort: true);
+            Failed(e);
+            FinishAsOwner(inline);
+        }
+    }
+
+    /// <summary>Flushes; true when the flush completed at once and the connection is still there. Else the continuation (or the cut) owns it now.</summary>
+    private bool Flushed(long written)
+    {
+        var flush = FlushAsync(written);
+        if (!flush.IsCompleted)
+        {
+            // The continuation observes every outcome of the flush; nothing escapes it.
+            _ = ContinueAfterFlushAsync(flush);
+            return false;
+        }
+
+        if (flush.Result.IsCompleted)
+        {
+            stream.Cut("the connection closed", abort: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>A flush the client holds up: the registry's timer cuts the connection if it waits past <c>stream.writeTimeout</c>.</summary>
+    private async Task ContinueAfterFlushAsync(ValueTask<FlushResult> flush)
+    {
+        Volatile.Write(ref _flushPendingSince, Environment.TickCount64);
+        try
+        {
+            if ((await flush).IsCompleted)
+            {
+                stream.Cut("the connection closed", abort: false);
+            }
+        }
+        catch (Exception e)
+        {
+            Failed(e);
         }
         finally
         {
+            Volatile.Write(ref _flushPendingSince, 0);
+        }
+
+        Run(inline: false, hasFirst: false, default);
+    }
+
+    private void Failed(Exception e)
+    {
+        if (IsConnectionGone(e))
+        {
+            stream.Cut("the connection closed while writing", abort: false);
+            return;
+        }
+
+        logger.LogError(e, "Stream {Route}: writing failed; closing the stream", stream.Route);
+        stream.Cut("writing failed", abort: true);
+    }
+
+    private void FinishAsOwner(bool inline)
+    {
+        if (inline)
+        {
+            // Still the owner; the scheduled turn finds the stream closed and finishes it.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        Volatile.Write(ref _owner, Finished);
+        try
+        {
             stream.Finish();
+        }
+        finally
+        {
+            Volatile.Read(ref _done)?.TrySetResult();
+        }
+    }
+
+    private async ValueTask<bool> WaitAndPullAsync(StreamMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await queue.WaitForRoomAsync(cancellationToken);
+                if (queue.TryWrite(message))
+                {
+                    Wake();
+                    return true;
+                }
+
+                if (queue.IsCompleted)
+                {
+                    return false;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -169,22 +283,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
             Hosting.CandyMetrics.BytesSent.Add(transport.UnflushedBytes);
         }
 
-        var flush = transport.FlushAsync();
-        return flush.IsCompleted ? flush : AwaitFlushAsync(flush);
-    }
-
-    /// <summary>A flush the client holds up: the registry's timer cuts the connection if it waits past <c>stream.writeTimeout</c>.</summary>
-    private async ValueTask<FlushResult> AwaitFlushAsync(ValueTask<FlushResult> flush)
-    {
-        Volatile.Write(ref _flushPendingSince, Environment.TickCount64);
-        try
-        {
-            return await flush;
-        }
-        finally
-        {
-            Volatile.Write(ref _flushPendingSince, 0);
-        }
+        return transport.FlushAsync();
     }
 
     private void Write(in StreamMessage message)
