@@ -191,7 +191,7 @@ public sealed class CandyStream
     /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
     /// failure and the <c>end</c> event, so nothing the handler did can land after the end.
     /// </summary>
-    internal Task EndAsync() => _writer.EndAsync();
+    internal ValueTask EndAsync() => _writer.EndAsync();
 
     /// <summary>Called by the writer when it has stopped: the one place a stream finishes closing.</summary>
     internal void Finish()

@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+using System.Threading.Tasks.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Streaming;
@@ -53,23 +55,86 @@ internal sealed partial class StreamConnectionWriter
         }
     }
 
-    /// <summary>Writes what follows the drained queue: the failure, a reconnection hint, and <c>end</c> when the stream ended on purpose.</summary>
-    public async Task EndAsync()
+    /// <summary>
+    /// Awaited by the request's endpoint once its handler has returned: completes when the stream has finished and
+    /// what follows the drained queue is written (the failure, a reconnection hint, and <c>end</c> when the stream
+    /// ended on purpose). Whichever comes second, this call or the writer finishing, writes that ending; an idle stream
+    /// waits here with no task or suspended method of its own.
+    /// </summary>
+    public ValueTask EndAsync()
     {
         if (!Volatile.Read(ref _started))
         {
             // Never started (opening it failed): there is no event stream to end.
-            return;
+            return default;
         }
 
-        await Completion;
-        var ending = stream.Ending;
-        if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
+        if (Interlocked.CompareExchange(ref _end, EndAwaited, EndNone) == EndWriterFinished)
+        {
+            return WriteEndingAsync();
+        }
+
+        return new ValueTask(this, _ended.Version);
+    }
+
+    void IValueTaskSource.GetResult(short token) => _ended.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _ended.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _ended.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Called by the owner as it finishes: the endpoint already waits, so the ending is written now.</summary>
+    private void Ended()
+    {
+        if (Interlocked.CompareExchange(ref _end, EndWriterFinished, EndNone) != EndAwaited)
         {
             return;
         }
 
-        // Finished: nobody else writes to this connection any more.
+        ValueTask writing;
+        try
+        {
+            writing = WriteEndingAsync();
+        }
+        catch (Exception e)
+        {
+            _ended.SetException(e);
+            return;
+        }
+
+        if (writing.IsCompletedSuccessfully)
+        {
+            _ended.SetResult(true);
+            return;
+        }
+
+        _ = SignalWhenWrittenAsync(writing);
+    }
+
+    /// <summary>Hands the outcome of a slow ending write to the waiting endpoint; nothing escapes it.</summary>
+    private async Task SignalWhenWrittenAsync(ValueTask writing)
+    {
+        try
+        {
+            await writing;
+            _ended.SetResult(true);
+        }
+        catch (Exception e)
+        {
+            _ended.SetException(e);
+        }
+    }
+
+    /// <summary>Writes the failure, a reconnection hint and <c>end</c>; the stream has finished, so nobody else writes to this connection any more.</summary>
+    private ValueTask WriteEndingAsync()
+    {
+        var ending = stream.Ending;
+        if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
+        {
+            return default;
+        }
+
         try
         {
             var written = 0;
@@ -92,12 +157,34 @@ internal sealed partial class StreamConnectionWriter
 
             if (written > 0)
             {
-                await FlushAsync(written);
+                var flush = FlushAsync(written);
+                if (!flush.IsCompleted)
+                {
+                    return AwaitEndingFlushAsync(flush);
+                }
+
+                _ = flush.Result;
             }
         }
         catch (Exception e) when (IsConnectionGone(e))
         {
-            logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
+            EndingLost();
+        }
+
+        return default;
+    }
+
+    private async ValueTask AwaitEndingFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            await flush;
+        }
+        catch (Exception e) when (IsConnectionGone(e))
+        {
+            EndingLost();
         }
     }
+
+    private void EndingLost() => logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
 }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace CandyPack.Streaming;
 /// the stream closed with and the <c>end</c> event.
 /// </summary>
 internal sealed partial class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
-    : IThreadPoolWorkItem
+    : IThreadPoolWorkItem, IValueTaskSource
 {
     private const int FlushThreshold = 32 * 1024;
 
@@ -23,11 +24,17 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     private const int Owned = 1;
     private const int Finished = 2;
 
+    private const int EndNone = 0;
+    private const int EndAwaited = 1;
+    private const int EndWriterFinished = 2;
+
     /// <summary>Who may write: nobody (idle), one thread or continuation (owned), nobody ever again (finished). Owned until opened.</summary>
     private int _owner = Owned;
     private bool _started;
     private bool _opened;
     private TaskCompletionSource? _done;
+    private int _end;
+    private ManualResetValueTaskSourceCore<bool> _ended = new() { RunContinuationsAsynchronously = true };
     private long _lastDataWrite = Environment.TickCount64;
     private long _flushPendingSince;
     private long _lastBeat;
@@ -168,7 +175,10 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         catch (Exception e)
         {
             Failed(e);
-            FinishAsOwner(inline);
+            if (Volatile.Read(ref _owner) != Finished)
+            {
+                FinishAsOwner(inline);
+            }
         }
     }
 
@@ -243,6 +253,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         finally
         {
             Volatile.Read(ref _done)?.TrySetResult();
+            Ended();
         }
     }
 

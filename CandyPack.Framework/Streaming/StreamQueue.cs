@@ -9,9 +9,6 @@ internal sealed class StreamQueue(int capacity)
 {
     private const int FirstSize = 4;
 
-    /// <summary>A drained ring at most this large is kept for the next burst; a larger one is let go.</summary>
-    private const int KeptSize = 16;
-
     private StreamMessage[]? _ring;
     private int _head;
     private int _count;
@@ -65,11 +62,9 @@ internal sealed class StreamQueue(int capacity)
             Volatile.Write(ref _count, _count - 1);
             if (_count == 0)
             {
+                // Drained: an idle stream keeps no buffer; the next busy moment makes a small one again.
                 _head = 0;
-                if (ring.Length > KeptSize)
-                {
-                    _ring = null;
-                }
+                _ring = null;
             }
 
             if (_room is not null && _count <= capacity / 2)
