@@ -180,7 +180,32 @@ public sealed class CandyStream
     /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
     internal void Check(long now, long idleAfter, long stallAfter) => _writer.Check(now, idleAfter, stallAfter);
 
-    /// <summary>Queues a message made once for many connections (a channel's live message).</summary>
+    /// <summary>Sends messages made once for many connections (a channel's live messages), in order; an idle connection gets them with one flush.</summary>
+    /// <returns><see langword="false"/> when the stream is closed or a message was refused (slow consumer).</returns>
+    internal bool PushShared<T>(ReadOnlySpan<T> messages, Func<T, SharedMessage> select)
+    {
+        if (Volatile.Read(ref _state) != StateOpen)
+        {
+            return false;
+        }
+
+        if (_writer.TryWriteAllNow(messages, select))
+        {
+            return true;
+        }
+
+        foreach (var message in messages)
+        {
+            if (!Push(StreamMessage.Share(select(message))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sends a message made once for many connections (a channel's live message).</summary>
     internal bool PushShared(SharedMessage message) => Push(StreamMessage.Share(message));
 
     /// <summary>Writes a message made once for many connections, waiting while the queue is full (a channel's replay).</summary>

@@ -52,64 +52,18 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    /// <summary>
-    /// Writes <paramref name="message"/> now, on the caller's thread, when the connection is idle; else queues it for
-    /// the current owner. Never waits for the client. False when the queue is full or completed.
-    /// </summary>
-    public bool TryPush(in StreamMessage message)
-    {
-        if (queue.IsEmpty && TryClaim())
-        {
-            Run(inline: true, hasFirst: true, message);
-            return true;
-        }
-
-        if (!queue.TryWrite(message))
-        {
-            return false;
-        }
-
-        // The owner may have let go between the two looks: then the queue is this thread's to write.
-        if (TryClaim())
-        {
-            Run(inline: true, hasFirst: false, default);
-        }
-
-        return true;
-    }
-
-    /// <summary>Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast producer's messages share flushes.</summary>
-    public ValueTask<bool> PullAsync(StreamMessage message, CancellationToken cancellationToken)
-    {
-        if (queue.TryWrite(message))
-        {
-            Wake();
-            return ValueTask.FromResult(true);
-        }
-
-        return queue.IsCompleted ? ValueTask.FromResult(false) : WaitAndPullAsync(message, cancellationToken);
-    }
-
-    /// <summary>Something changed while the connection may be idle (queued messages, the stream closing): an idle one is written on the thread pool.</summary>
-    public void Wake()
-    {
-        if (TryClaim())
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-    }
-
     /// <summary>A scheduled turn as owner: the opening, a wake-up, or finishing off the thread of a sender.</summary>
-    void IThreadPoolWorkItem.Execute() => Run(inline: false, hasFirst: false, default);
+    void IThreadPoolWorkItem.Execute() => Run(inline: false, written: 0);
 
     private bool TryClaim() => Interlocked.CompareExchange(ref _owner, Owned, Idle) == Idle;
 
     /// <summary>
-    /// Called as owner: writes <paramref name="first"/> (when given) and everything queued, flushes, and lets go, or
-    /// hands ownership to a continuation when a flush must be awaited. On a sender's thread (<paramref name="inline"/>)
-    /// the stream is never finished here: the close handlers run on the thread pool, not inside someone's Send.
+    /// Called as owner, after writing <paramref name="written"/> messages of its own: writes everything queued, flushes,
+    /// and lets go, or hands ownership to a continuation when a flush must be awaited. On a sender's thread
+    /// (<paramref name="inline"/>) the stream is never finished here: the close handlers run on the thread pool, not
+    /// inside someone's Send.
     /// </summary>
-    private void Run(bool inline, bool hasFirst, in StreamMessage first)
+    private void Run(bool inline, long written)
     {
         try
         {
@@ -119,13 +73,6 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
                 _opened = true;
                 transport.Open(stream.Registry.Options.Retry);
                 flushNeeded = true;
-            }
-
-            long written = 0;
-            if (hasFirst && stream.Ending != StreamEnding.Cut)
-            {
-                Write(first);
-                written++;
             }
 
             while (true)
@@ -182,6 +129,27 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         }
     }
 
+    /// <summary>Writes as the owner on a sender's thread; false when the write failed and the stream is being finished.</summary>
+    private bool WrittenNow(in StreamMessage message)
+    {
+        if (stream.Ending == StreamEnding.Cut)
+        {
+            return true;
+        }
+
+        try
+        {
+            Write(message);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Failed(e);
+            FinishAsOwner(inline: true);
+            return false;
+        }
+    }
+
     /// <summary>Flushes; true when the flush completed at once and the connection is still there. Else the continuation (or the cut) owns it now.</summary>
     private bool Flushed(long written)
     {
@@ -221,7 +189,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
             Volatile.Write(ref _flushPendingSince, 0);
         }
 
-        Run(inline: false, hasFirst: false, default);
+        Run(inline: false, written: 0);
     }
 
     private void Failed(Exception e)
@@ -254,31 +222,6 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         {
             Volatile.Read(ref _done)?.TrySetResult();
             Ended();
-        }
-    }
-
-    private async ValueTask<bool> WaitAndPullAsync(StreamMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                await queue.WaitForRoomAsync(cancellationToken);
-                if (queue.TryWrite(message))
-                {
-                    Wake();
-                    return true;
-                }
-
-                if (queue.IsCompleted)
-                {
-                    return false;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 
