@@ -110,7 +110,9 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
                     return;
                 }
 
-                Volatile.Write(ref _owner, Idle);
+                // A full fence, not just a release: the look at the queue below must not be answered before the
+                // connection is seen idle, or a sender that queued meanwhile and found it owned would be missed.
+                Interlocked.Exchange(ref _owner, Idle);
 
                 // A sender that queued while this thread owned the connection found it owned and left the message here.
                 if ((queue.IsEmpty && !queue.IsCompleted) || !TryClaim())
