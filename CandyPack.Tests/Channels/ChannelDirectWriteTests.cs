@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using CandyPack.Hosting;
 using CandyPack.Tests.Channels.Site;
@@ -44,7 +42,8 @@ public sealed class ChannelDirectWriteTests
         var name = "direct-" + Guid.NewGuid().ToString("N");
         var channel = ChannelSite.Runtime(_server).Channels.Channel(name);
         await using var reader = await SseListener.OpenAsync(_server.Client, $"/channels/{name}/stream");
-        using var stalled = await OpenStalledAsync(name);
+        // A subscriber that sends its request and then never reads, with a small receive window.
+        using var stalled = await RawHttp.OpenAsync(_server.Address, $"/channels/{name}/stream", receiveBuffer: 4096);
         await CandyChannelTests.WaitForSubscribersAsync(channel, 2);
 
         // 12 MB: far more than the stalled client's socket and Kestrel's buffers can take, so its flushes stay pending.
@@ -108,14 +107,5 @@ public sealed class ChannelDirectWriteTests
 
             response.Dispose();
         }
-    }
-
-    /// <summary>A subscriber that sends its request and then never reads, with a small receive window.</summary>
-    private async Task<Socket> OpenStalledAsync(string name)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await socket.ConnectAsync(_server.Address.Host, _server.Address.Port);
-        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /channels/{name}/stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"));
-        return socket;
     }
 }
