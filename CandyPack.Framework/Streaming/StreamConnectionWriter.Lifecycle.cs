@@ -126,8 +126,23 @@ internal sealed partial class StreamConnectionWriter
         }
     }
 
-    /// <summary>Writes the failure, a reconnection hint and <c>end</c>; the stream has finished, so nobody else writes to this connection any more.</summary>
-    private ValueTask WriteEndingAsync()
+    /// <summary>
+    /// Writes the failure, a reconnection hint and <c>end</c>, then lets the transport close the connection the way the
+    /// stream ended (a WebSocket's close status); the stream has finished, so nobody else writes to it any more.
+    /// </summary>
+    private async ValueTask WriteEndingAsync()
+    {
+        try
+        {
+            await WriteEndingMessagesAsync();
+        }
+        finally
+        {
+            await transport.CloseAsync(stream.Ending);
+        }
+    }
+
+    private ValueTask WriteEndingMessagesAsync()
     {
         var ending = stream.Ending;
         if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)

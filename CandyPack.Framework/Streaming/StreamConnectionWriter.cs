@@ -63,15 +63,21 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     /// (<paramref name="inline"/>) the stream is never finished here: the close handlers run on the thread pool, not
     /// inside someone's Send.
     /// </summary>
-    private void Run(bool inline, long written)
+    private void Run(bool inline, long written, bool flushNeeded = false)
     {
         try
         {
-            var flushNeeded = false;
             if (!_opened)
             {
                 _opened = true;
-                transport.Open(stream.Registry.Options.Retry);
+                var opening = transport.OpenAsync(stream.Registry.Options.Retry);
+                if (!opening.IsCompletedSuccessfully)
+                {
+                    // A handshake to wait for (WebSocket): the continuation owns the connection until it is done.
+                    _ = ContinueAfterOpenAsync(opening);
+                    return;
+                }
+
                 flushNeeded = true;
             }
 
@@ -194,6 +200,23 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         Run(inline: false, written: 0);
     }
 
+    /// <summary>An opening that did not complete at once; its failure finishes the stream like a failed write.</summary>
+    private async Task ContinueAfterOpenAsync(ValueTask opening)
+    {
+        try
+        {
+            await opening;
+        }
+        catch (Exception e)
+        {
+            Failed(e);
+            FinishAsOwner(inline: false);
+            return;
+        }
+
+        Run(inline: false, written: 0, flushNeeded: true);
+    }
+
     private void Failed(Exception e)
     {
         if (IsConnectionGone(e))
@@ -228,7 +251,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     }
 
     private bool IsConnectionGone(Exception e) =>
-        e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException ||
+        e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException or System.Net.WebSockets.WebSocketException ||
         (e is InvalidOperationException && context.RequestAborted.IsCancellationRequested);
 
     private ValueTask<FlushResult> FlushAsync(long messages)
