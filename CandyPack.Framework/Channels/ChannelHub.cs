@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CandyPack.Channels.Presence;
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace CandyPack.Channels;
 /// A site's channels: publishing, subscribing with resume, authorization, and the backplane that carries messages
 /// between host instances (in process, or Redis when <c>"redis"</c> is configured).
 /// </summary>
-internal sealed class ChannelHub : ICandyChannels, IDisposable
+internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
@@ -77,6 +78,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         {
             _redis = RedisChannelBackplane.Connect(this, RedisConfiguration);
         }
+
+        StartIdentity(services);
     }
 
     /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
@@ -174,16 +177,17 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     /// client missed since <paramref name="lastEventId"/> is replayed, so nothing is lost between the two and
     /// nothing is sent twice.
     /// </summary>
-    public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId)
+    public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId, PresenceSubscription presence)
     {
         var state = channel.State;
-        var subscriber = new ChannelSubscriber(stream, _pendingLimit);
+        var subscriber = new ChannelSubscriber(stream, _pendingLimit, presence.HidesJoinLeave);
         while (!state.Add(subscriber, Now))
         {
             state = Channel(state.Name).State;
         }
 
         stream.On("close", () => state.Remove(subscriber, Now));
+        presence.Track(stream, state.Name);
         if (string.IsNullOrEmpty(lastEventId))
         {
             subscriber.GoLive(ChannelMessageId.None);
@@ -196,6 +200,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     public void Dispose()
     {
         _sweeper.Dispose();
+        _presence?.Dispose();
         _redis?.Dispose();
     }
 
@@ -249,6 +254,12 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             var upTo = after;
             foreach (var entry in replay.Missed)
             {
+                if (subscriber.Hides(entry.Message))
+                {
+                    upTo = entry.Id;
+                    continue;
+                }
+
                 if (!await stream.WriteSharedAsync(entry.Message, stream.CancellationToken))
                 {
                     return;
