@@ -50,5 +50,11 @@ public sealed class Www : RouteFile
         Route.Get("/dashboard/stream", "dashboard");
         Route.Get("/events", "dashboard");
         Route.Get("/auth/listen", "auth.listen");
+
+        // Chat presence: sign in by name (a cookie), who is online, and a subscribe token for clients without the cookie.
+        Route.Post("/chat/login", "chat.login");
+        Route.Get("/chat/presence", "chat.presence");
+        Route.Get("/chat/token", "chat.token");
+        Route.Get("/chat/stream", candy => ChatRoom.Subscribe(candy));
     }
 }
