@@ -31,7 +31,7 @@ internal sealed class RedisPresenceStore : PresenceStore
         redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('SREM', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
-        """ + CountOthers + """
+        """ + "\n" + CountOthers + "\n" + """
         redis.call('SADD', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
         redis.call('PEXPIRE', KEYS[3], ARGV[6])
         return others
@@ -40,7 +40,7 @@ internal sealed class RedisPresenceStore : PresenceStore
     private const string RemoveScript = """
         redis.call('HDEL', KEYS[2], ARGV[2])
         redis.call('SREM', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
-        """ + CountOthers + """
+        """ + "\n" + CountOthers + "\n" + """
         return others
         """;
 
