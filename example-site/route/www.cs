@@ -53,6 +53,7 @@ public sealed class Www : RouteFile
 
         // Chat presence: sign in by name (a cookie), who is online, and a subscribe token for clients without the cookie.
         Route.Post("/chat/login", "chat.login");
+        Route.Get("/chat/me", candy => new { name = candy.User.Identity?.Name });
         Route.Get("/chat/presence", "chat.presence");
         Route.Get("/chat/token", "chat.token");
         Route.Get("/chat/stream", candy => ChatRoom.Subscribe(candy));
