@@ -102,6 +102,8 @@ public sealed class PresenceTests
         await before.DisposeAsync();
         var after = await SubscribeAsync(_server.Client, room, "ann");
         await WaitForPresenceAsync(_server.Client, room, m => m.Any(x => x.UserId == "ann"), "ann back");
+        var presence = PresenceSite.Runtime(_server).Channels.Presence!;
+        Assert.That(await Eventually.TrueAsync(async () => await presence.HeldAsync(room) == 2), Is.True, "the closed stream's grace ends");
         await after.DisposeAsync();
 
         await watcher.WaitForAsync(i => Changes(watcher).Contains("leave:ann"), "ann's leave once she is gone");

@@ -131,6 +131,9 @@ internal sealed class ChannelPresence : IDisposable
             .ThenBy(m => m.UserId, StringComparer.Ordinal)];
     }
 
+    /// <summary>Every connection the store holds for <paramref name="channel"/>, lingering ones included (for tests of the grace period).</summary>
+    internal async Task<int> HeldAsync(string channel) => (await _store.ListAsync(channel)).Count;
+
     public void Dispose()
     {
         _refresh?.Dispose();
