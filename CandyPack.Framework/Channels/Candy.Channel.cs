@@ -17,9 +17,21 @@ public sealed partial class Candy
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">An <see cref="IChannelAuthorizer"/> refused the subscription (403).</exception>
     /// <exception cref="InvalidOperationException">A regular response or another stream was already started.</exception>
-    public CandyStream Stream(CandyChannel channel)
+    public CandyStream Stream(CandyChannel channel) => Stream(channel, 0);
+
+    /// <summary>
+    /// Subscribes this request to <paramref name="channel"/> as <see cref="Stream(CandyChannel)"/> does; a client that
+    /// connects without a last id first receives up to <paramref name="recent"/> of the newest messages this instance
+    /// keeps in the channel's history (within <c>historyAge</c>), with their ids, then live ones: a chat page that joins
+    /// late shows the last lines.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="recent"/> is negative.</exception>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">An <see cref="IChannelAuthorizer"/> refused the subscription (403).</exception>
+    /// <exception cref="InvalidOperationException">A regular response or another stream was already started.</exception>
+    public CandyStream Stream(CandyChannel channel, int recent)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        ArgumentOutOfRangeException.ThrowIfNegative(recent);
         if (!ReferenceEquals(channel.Hub, _site.Channels))
         {
             throw new ArgumentException($"Channel '{channel.Name}' belongs to another site; take it from this request's candy.Channel(name).", nameof(channel));
@@ -29,7 +41,7 @@ public sealed partial class Candy
 
         // Subscribed before the stream starts: once the client has the response headers, it receives every message.
         var stream = Begin();
-        _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(HttpContext.Request.Query[LastEventIdQuery].ToString()));
+        _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(HttpContext.Request.Query[LastEventIdQuery].ToString()), recent);
         return stream.Started();
     }
 
