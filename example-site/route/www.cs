@@ -50,5 +50,9 @@ public sealed class Www : RouteFile
         Route.Get("/dashboard/stream", "dashboard");
         Route.Get("/events", "dashboard");
         Route.Get("/auth/listen", "auth.listen");
+
+        // The chat room of /chat.html: the stream also takes lines over a WebSocket; pages on SSE say them with POST.
+        Route.Get("/chat/stream", "chat");
+        Route.Post("/chat", "chat");
     }
 }
