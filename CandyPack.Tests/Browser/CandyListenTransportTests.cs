@@ -65,6 +65,7 @@ public sealed class CandyListenTransportTests
         var channel = Channel("user:" + user);
         var page = await OpenPageAsync(Origin, ("user", user));
         await ListenAsync(page, "/notifications/user/" + user + "/stream", new { reconnectDelay = 100 });
+        await CandyChannelTests.WaitForSubscribersAsync(channel, 1);
         await channel.Publish(new { n = 1 });
         await channel.Publish(new { n = 2 });
         await page.WaitForFunctionAsync("() => got.length === 2");
@@ -108,16 +109,18 @@ public sealed class CandyListenTransportTests
         var page = await OpenPageAsync(Origin, ("user", user));
         var url = "/notifications/user/" + user + "/stream";
         await ListenAsync(page, url, new { transport = first });
+        await CandyChannelTests.WaitForSubscribersAsync(channel, 1);
         await channel.Publish(new { n = 1 });
         await channel.Publish(new { n = 2 });
         await page.WaitForFunctionAsync("() => got.length === 2");
         var last = await page.EvaluateAsync<string>("() => { listener.close(); return lastId; }");
-        await CandyChannelTests.WaitForSubscribersAsync(channel, 0);
+        Assert.That(await Eventually.TrueAsync(() => channel.LocalSubscribers == 0), Is.True, "the first listener left");
 
         await channel.Publish(new { n = 3 });
         await channel.Publish(new { n = 4 });
         await ListenAsync(page, url, new { transport = second, lastEventId = last });
         await page.WaitForFunctionAsync("() => got.length === 2");
+        await CandyChannelTests.WaitForSubscribersAsync(channel, 1);
         await channel.Publish(new { n = 5 });
         await page.WaitForFunctionAsync("() => got.length === 3");
 

@@ -3,22 +3,40 @@ using CandyPack;
 namespace ExampleSite.Controller.Chat.Get;
 
 /// <summary>
-/// GET /chat/stream: the chat room's lines, from the channel's history on (a late joiner sees the recent ones), then
-/// live. Over a WebSocket the same stream also takes the sender's lines as <c>{"text": ...}</c> messages, said
-/// under <c>?name=</c> from the stream URL.
+/// GET /chat/stream: the chat room's lines, from the channel's newest ones on (a page that joins late sees them),
+/// then live. Over a WebSocket the same stream also takes the sender's lines as <c>{"text": ...}</c> messages, said
+/// under <c>?name=</c> from the stream URL; a line that breaks the rules comes back to its sender alone as a
+/// <c>refused</c> event, and the stream stays open.
 /// </summary>
 public sealed class Index : IController
 {
-    public Task Handle(Candy candy)
+    public async Task Handle(Candy candy)
     {
         var name = ChatRoom.NameOf(candy);
         if (name is null)
         {
             candy.Abort(400, $"\"name\" is longer than {ChatRoom.MaxName} characters.");
-            return Task.CompletedTask;
+            return;
         }
 
-        candy.Stream(candy.Channel(ChatRoom.Channel), ChatRoom.Recent);
-        return Task.CompletedTask;
+        var room = candy.Channel(ChatRoom.Channel);
+        var stream = candy.Stream(room, ChatRoom.Recent);
+        if (!stream.CanReceive)
+        {
+            return;
+        }
+
+        // Ends when the stream closes, whoever closes it.
+        await foreach (var message in stream.ReadMessagesAsync())
+        {
+            var (line, error) = ChatRoom.Read(message, name);
+            if (line is null)
+            {
+                stream.Send(new { error }, "refused");
+                continue;
+            }
+
+            await room.Publish(line);
+        }
     }
 }
