@@ -20,20 +20,35 @@ public sealed partial class Candy
     /// <see cref="IChannelAuthorizer"/> refused the subscription (403).
     /// </exception>
     /// <exception cref="InvalidOperationException">A regular response or another stream was already started.</exception>
-    public CandyStream Stream(CandyChannel channel) => Stream(channel, null);
+    public CandyStream Stream(CandyChannel channel) => Stream(channel, (SubscribeOptions?)null);
+
+    /// <summary>
+    /// Subscribes this request to <paramref name="channel"/> as <see cref="Stream(CandyChannel)"/> does; a client that
+    /// connects without a last id first receives up to <paramref name="recent"/> of the newest messages this instance
+    /// keeps in the channel's history (within <c>historyAge</c>), with their ids, then live ones: a chat page that joins
+    /// late shows the last lines.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="recent"/> is negative.</exception>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">An <see cref="IChannelAuthorizer"/> refused the subscription (403).</exception>
+    /// <exception cref="InvalidOperationException">A regular response or another stream was already started.</exception>
+    public CandyStream Stream(CandyChannel channel, int recent) => Stream(channel, new SubscribeOptions { Recent = recent });
 
     /// <summary>
     /// Subscribes this request to <paramref name="channel"/> as <see cref="Stream(CandyChannel)"/> does, with presence
-    /// options: the info shown for this connection, and whether it receives <c>join</c> and <c>leave</c> events.
+    /// options (the info shown for this connection, and whether it receives <c>join</c> and <c>leave</c> events) and the
+    /// number of recent messages a new client receives first.
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">The subscribe token is not valid here (401), or an authorizer refused (403).</exception>
     /// <exception cref="InvalidOperationException">
     /// The options ask for presence on a channel outside <c>channels.presence</c>, or a response was already started.
     /// </exception>
     /// <exception cref="ArgumentException">The info object is larger than 1 KB as JSON.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="SubscribeOptions.Recent"/> is negative.</exception>
     public CandyStream Stream(CandyChannel channel, SubscribeOptions? options)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        var recent = options?.Recent ?? 0;
+        ArgumentOutOfRangeException.ThrowIfNegative(recent, "options.Recent");
         if (!ReferenceEquals(channel.Hub, _site.Channels))
         {
             throw new ArgumentException($"Channel '{channel.Name}' belongs to another site; take it from this request's candy.Channel(name).", nameof(channel));
@@ -51,7 +66,7 @@ public sealed partial class Candy
 
         // Subscribed before the stream starts: once the client has the response headers, it receives every message.
         var stream = Begin();
-        _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(request.Query[LastEventIdQuery].ToString()), presence);
+        _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(request.Query[LastEventIdQuery].ToString()), presence, recent);
         return stream.Started();
     }
 

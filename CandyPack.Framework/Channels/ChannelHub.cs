@@ -174,10 +174,10 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     /// <summary>
     /// Subscribes an open stream. The subscriber is registered first and holds live messages back while what the
-    /// client missed since <paramref name="lastEventId"/> is replayed, so nothing is lost between the two and
-    /// nothing is sent twice.
+    /// client missed since <paramref name="lastEventId"/> is replayed (without one: up to <paramref name="recent"/> of
+    /// the newest messages this instance keeps), so nothing is lost between the two and nothing is sent twice.
     /// </summary>
-    public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId, PresenceSubscription presence)
+    public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId, PresenceSubscription presence, int recent = 0)
     {
         var state = channel.State;
         var subscriber = new ChannelSubscriber(stream, _pendingLimit, presence.HidesJoinLeave);
@@ -188,13 +188,20 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
         stream.On("close", () => state.Remove(subscriber, Now));
         presence.Track(stream, state.Name);
-        if (string.IsNullOrEmpty(lastEventId))
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            _ = ResumeAsync(stream, state, subscriber, lastEventId);
+        }
+        else if (recent > 0)
+        {
+            var entries = new List<ChannelHistoryEntry>();
+            var newest = state.ReadRecent(recent, OldestAllowed, entries);
+            _ = ReplayAsync(stream, subscriber, new ChannelReplay(false, entries, newest), ChannelMessageId.None);
+        }
+        else
         {
             subscriber.GoLive(ChannelMessageId.None);
-            return;
         }
-
-        _ = ResumeAsync(stream, state, subscriber, lastEventId);
     }
 
     public void Dispose()
@@ -251,6 +258,19 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
                 return;
             }
 
+            await ReplayAsync(stream, subscriber, replay, after);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stream.Fail(e);
+        }
+    }
+
+    /// <summary>Writes the replayed messages, then lets the live ones after them through.</summary>
+    private static async Task ReplayAsync(CandyStream stream, ChannelSubscriber subscriber, ChannelReplay replay, ChannelMessageId after)
+    {
+        try
+        {
             var upTo = after;
             foreach (var entry in replay.Missed)
             {
@@ -279,7 +299,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     private async Task<ChannelReplay> ReadMissedAsync(ChannelState state, ChannelMessageId after)
     {
-        var oldestAllowed = _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
+        var oldestAllowed = OldestAllowed;
         if (_redis is { } redis && await redis.TryReadAfterAsync(state, after, oldestAllowed) is { } shared)
         {
             return shared;
@@ -290,6 +310,9 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
             ? new ChannelReplay(false, missed, newest)
             : ChannelReplay.ResetTo(newest);
     }
+
+    /// <summary>Messages received before this (milliseconds) are older than <c>historyAge</c>: never replayed.</summary>
+    private long OldestAllowed => _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
 
     private static void ValidateName(string name)
     {
