@@ -59,8 +59,42 @@ public sealed class CandyChannel
     public Task<string> Publish(object? data, string? eventName = null)
     {
         StreamEvents.Validate(eventName, id: null);
+        if (eventName is Channels.Presence.ChannelPresence.Join or Channels.Presence.ChannelPresence.Leave && Hub.Presence?.IsEnabled(Name) == true)
+        {
+            throw new ArgumentException($"Channel '{Name}' keeps presence, so the event names 'join' and 'leave' are its own. Choose another name.", nameof(eventName));
+        }
+
         return Hub.PublishAsync(State, data, eventName);
     }
+
+    /// <summary>
+    /// Who is subscribed now, one entry per authenticated user (anonymous subscribers are not listed), across every host
+    /// instance when Redis is configured. An instance that dies drops out within <c>channels.presenceTimeout</c> seconds.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The channel is not in <c>channels.presence</c> in config.json.</exception>
+    public Task<IReadOnlyList<PresenceMember>> Presence()
+    {
+        if (Hub.Presence is not { } presence || !presence.IsEnabled(Name))
+        {
+            throw new InvalidOperationException(
+                $"Channel '{Name}' keeps no presence. Add it (or a pattern such as \"{Name}*\") to channels.presence in config.json.");
+        }
+
+        return presence.ListAsync(Name);
+    }
+
+    /// <summary>
+    /// Issues a short-lived subscribe token for <paramref name="user"/> and this channel only. A stream request carrying it
+    /// as <c>?token=</c> (an <c>EventSource</c> cannot send an <c>Authorization</c> header) is that user when it subscribes
+    /// here; an altered, expired or other-channel token gets 401. Signed with the site's Data Protection keys, which
+    /// instances share through Redis when it is configured.
+    /// </summary>
+    /// <param name="user">The authenticated user, usually <c>candy.User</c>.</param>
+    /// <param name="lifetime">How long the token is accepted: more than zero, at most a day; a minute or so is typical.</param>
+    /// <returns>The token, safe to put in a URL.</returns>
+    /// <exception cref="ArgumentException">The user is anonymous.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The lifetime is not positive or longer than a day.</exception>
+    public string Token(System.Security.Claims.ClaimsPrincipal user, TimeSpan lifetime) => Hub.Tokens.Issue(Name, user, lifetime);
 
     /// <summary>The channel's name.</summary>
     public override string ToString() => Name;

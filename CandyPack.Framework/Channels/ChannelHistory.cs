@@ -80,5 +80,17 @@ internal sealed class ChannelHistory(int capacity)
         return false;
     }
 
+    /// <summary>Copies the newest <paramref name="count"/> messages (fewer when fewer are kept) received at or after <paramref name="oldestAllowed"/>, oldest first.</summary>
+    public void CopyLast(int count, long oldestAllowed, List<ChannelHistoryEntry> into)
+    {
+        for (var i = Math.Max(0, _count - count); i < _count; i++)
+        {
+            if (At(i).ReceivedAt >= oldestAllowed)
+            {
+                into.Add(At(i));
+            }
+        }
+    }
+
     private ref readonly ChannelHistoryEntry At(int index) => ref _entries[(_start + index) % _entries.Length];
 }

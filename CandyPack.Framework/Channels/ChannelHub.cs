@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CandyPack.Channels.Presence;
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace CandyPack.Channels;
 /// A site's channels: publishing, subscribing with resume, authorization, and the backplane that carries messages
 /// between host instances (in process, or Redis when <c>"redis"</c> is configured).
 /// </summary>
-internal sealed class ChannelHub : ICandyChannels, IDisposable
+internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
@@ -77,6 +78,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         {
             _redis = RedisChannelBackplane.Connect(this, RedisConfiguration);
         }
+
+        StartIdentity(services);
     }
 
     /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
@@ -171,31 +174,40 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
 
     /// <summary>
     /// Subscribes an open stream. The subscriber is registered first and holds live messages back while what the
-    /// client missed since <paramref name="lastEventId"/> is replayed, so nothing is lost between the two and
-    /// nothing is sent twice.
+    /// client missed since <paramref name="lastEventId"/> is replayed (without one: up to <paramref name="recent"/> of
+    /// the newest messages this instance keeps), so nothing is lost between the two and nothing is sent twice.
     /// </summary>
-    public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId)
+    public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId, PresenceSubscription presence, int recent = 0)
     {
         var state = channel.State;
-        var subscriber = new ChannelSubscriber(stream, _pendingLimit);
+        var subscriber = new ChannelSubscriber(stream, _pendingLimit, presence.HidesJoinLeave);
         while (!state.Add(subscriber, Now))
         {
             state = Channel(state.Name).State;
         }
 
         stream.On("close", () => state.Remove(subscriber, Now));
-        if (string.IsNullOrEmpty(lastEventId))
+        presence.Track(stream, state.Name);
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            _ = ResumeAsync(stream, state, subscriber, lastEventId);
+        }
+        else if (recent > 0)
+        {
+            var entries = new List<ChannelHistoryEntry>();
+            var newest = state.ReadRecent(recent, OldestAllowed, entries);
+            _ = ReplayAsync(stream, subscriber, new ChannelReplay(false, entries, newest), ChannelMessageId.None);
+        }
+        else
         {
             subscriber.GoLive(ChannelMessageId.None);
-            return;
         }
-
-        _ = ResumeAsync(stream, state, subscriber, lastEventId);
     }
 
     public void Dispose()
     {
         _sweeper.Dispose();
+        _presence?.Dispose();
         _redis?.Dispose();
     }
 
@@ -246,9 +258,28 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
                 return;
             }
 
+            await ReplayAsync(stream, subscriber, replay, after);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stream.Fail(e);
+        }
+    }
+
+    /// <summary>Writes the replayed messages, then lets the live ones after them through.</summary>
+    private static async Task ReplayAsync(CandyStream stream, ChannelSubscriber subscriber, ChannelReplay replay, ChannelMessageId after)
+    {
+        try
+        {
             var upTo = after;
             foreach (var entry in replay.Missed)
             {
+                if (subscriber.Hides(entry.Message))
+                {
+                    upTo = entry.Id;
+                    continue;
+                }
+
                 if (!await stream.WriteSharedAsync(entry.Message, stream.CancellationToken))
                 {
                     return;
@@ -268,7 +299,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
 
     private async Task<ChannelReplay> ReadMissedAsync(ChannelState state, ChannelMessageId after)
     {
-        var oldestAllowed = _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
+        var oldestAllowed = OldestAllowed;
         if (_redis is { } redis && await redis.TryReadAfterAsync(state, after, oldestAllowed) is { } shared)
         {
             return shared;
@@ -279,6 +310,9 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             ? new ChannelReplay(false, missed, newest)
             : ChannelReplay.ResetTo(newest);
     }
+
+    /// <summary>Messages received before this (milliseconds) are older than <c>historyAge</c>: never replayed.</summary>
+    private long OldestAllowed => _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
 
     private static void ValidateName(string name)
     {

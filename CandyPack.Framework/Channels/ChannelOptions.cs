@@ -19,5 +19,23 @@ public sealed class ChannelOptions
     /// </summary>
     public int MaxChannels { get; set; } = 100_000;
 
+    /// <summary>
+    /// The channels that keep presence (who is subscribed, <see cref="CandyChannel.Presence"/>) and can send
+    /// <c>join</c>/<c>leave</c>: exact names, or prefixes ending in <c>*</c> such as <c>"room:*"</c>. Default: none.
+    /// </summary>
+    public IList<string> Presence { get; } = [];
+
+    /// <summary>
+    /// Seconds a user's closed stream still counts before they <c>leave</c>: a reconnect within it is neither a
+    /// <c>leave</c> nor a new <c>join</c>. Default 5; 0 announces at once.
+    /// </summary>
+    public double PresenceGrace { get; set; } = 5;
+
+    /// <summary>
+    /// With Redis, seconds after which the presence entries of an instance that stopped refreshing them (it died) are
+    /// gone from every list. Instances refresh every third of it. Default 15.
+    /// </summary>
+    public double PresenceTimeout { get; set; } = 15;
+
     internal const double DefaultIdleSeconds = 300;
 }

@@ -299,6 +299,16 @@ internal sealed class ChannelState
         }
     }
 
+    /// <summary>This instance's newest <paramref name="count"/> messages, for a client that joins without a last id; returns the newest id.</summary>
+    public ChannelMessageId ReadRecent(int count, long oldestAllowed, List<ChannelHistoryEntry> into)
+    {
+        lock (_gate)
+        {
+            _history.CopyLast(count, oldestAllowed, into);
+            return _lastId;
+        }
+    }
+
     private void DeliverLocked(in ChannelHistoryEntry entry)
     {
         _lastId = entry.Id;

@@ -1,3 +1,5 @@
+using CandyPack.Streaming;
+
 namespace CandyPack.Channels;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace CandyPack.Channels;
 /// it goes live and every message goes straight to the connection. Its own small lock orders the fan-out
 /// against the end of the replay; the channel's lock is never held here.
 /// </summary>
-internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
+internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit, bool hidesJoinLeave = false)
 {
     private readonly Lock _gate = new();
     private List<ChannelHistoryEntry>? _pending;
@@ -16,12 +18,16 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
     /// <summary>The newest id this connection has been given; older or equal ids are duplicates.</summary>
     public ChannelMessageId LastId { get; private set; }
 
+    /// <summary>True for a <c>join</c> or <c>leave</c> event of presence when this subscriber did not ask for them.</summary>
+    public bool Hides(SharedMessage message) =>
+        hidesJoinLeave && message.Event is Presence.ChannelPresence.Join or Presence.ChannelPresence.Leave;
+
     /// <summary>Offers messages in id order; a live subscriber's connection gets the new ones together, with one flush.</summary>
     public void Offer(ReadOnlySpan<ChannelHistoryEntry> batch)
     {
         lock (_gate)
         {
-            if (!_live || batch.Length == 1)
+            if (!_live || batch.Length == 1 || hidesJoinLeave)
             {
                 foreach (var entry in batch)
                 {
@@ -80,7 +86,11 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
         if (_live)
         {
             LastId = entry.Id;
-            Stream.PushShared(entry.Message);
+            if (!Hides(entry.Message))
+            {
+                Stream.PushShared(entry.Message);
+            }
+
             return;
         }
 

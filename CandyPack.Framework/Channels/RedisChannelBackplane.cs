@@ -59,6 +59,12 @@ internal sealed partial class RedisChannelBackplane : IDisposable
 
     public bool IsConnected => _redis.IsConnected;
 
+    /// <summary>The shared connection's database, for the site's other Redis users (presence, per-user limits, Data Protection keys).</summary>
+    public IDatabase Database => _redis.GetDatabase();
+
+    /// <summary>The shared connection's pub/sub, for the site's other Redis users.</summary>
+    public ISubscriber Subscriber => _redis.GetSubscriber();
+
     public static RedisChannelBackplane Connect(ChannelHub hub, string configuration)
     {
         ConfigurationOptions options;

@@ -30,9 +30,18 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         AsyncServiceScope? scope = null;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Task<object?>? abandoned = null;
+        var hostServices = context.RequestServices;
         site.RequestStarted();
         try
         {
+            if (site.Authenticates)
+            {
+                // The site's services answer the request, so its authentication handlers sign in, out and challenge.
+                scope = site.Services.CreateAsyncScope();
+                context.RequestServices = scope.Value.ServiceProvider;
+                await Identity.SiteAuthentication.AuthenticateAsync(context);
+            }
+
             var call = Call(candy, ref scope);
             object? returned;
             if (call.IsCompletedSuccessfully)
@@ -85,6 +94,7 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
         finally
         {
             candy.End();
+            context.RequestServices = hostServices;
             site.RequestEnded();
             if (CandyMetrics.Requests.Enabled || CandyMetrics.RequestDuration.Enabled)
             {
@@ -112,7 +122,11 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
             return inline!(candy);
         }
 
-        scope = controller.NeedsScope ? site.Services.CreateAsyncScope() : null;
+        if (scope is null && controller.NeedsScope)
+        {
+            scope = site.Services.CreateAsyncScope();
+        }
+
         return controller.InvokeAsync(scope?.ServiceProvider, candy);
     }
 

@@ -37,6 +37,7 @@ internal static class SiteLoader
             channels = new Channels.ChannelHub(
                 definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name), hostServices.GetService<TimeProvider>());
             services.AddSingleton<ICandyChannels>(channels);
+            AddDataProtection(services, definition.Name, channels);
             var found = new ServiceCollection();
             found.Scan(scan => scan
                 .FromAssemblies(definition.Assembly)
@@ -65,6 +66,8 @@ internal static class SiteLoader
             site.Disposables.Add(channels);
             AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());
             channels.Start(site.JsonOptions, provider);
+            site.UserStreams = new Identity.UserStreamLimit(options.Stream, definition.Name, logger, channels.Redis, hostServices.GetService<TimeProvider>() ?? TimeProvider.System);
+            site.Disposables.Add(site.UserStreams);
             if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
             {
                 site.Disposables.Add(lifetime.ApplicationStopping.Register(site.Streams.ShutdownAll));
@@ -182,6 +185,23 @@ internal static class SiteLoader
             var registry = provider.GetRequiredService<Data.DatabaseRegistry>();
             return new Data.SqlDatabase(registry, registry.Default, CancellationToken.None);
         });
+    }
+
+    /// <summary>
+    /// Data Protection for subscribe tokens and the site's own authentication cookies: one application name per site, so
+    /// every instance of it reads the others' tokens; with Redis the key ring lives there, shared by all instances. A
+    /// startup may configure it further.
+    /// </summary>
+    private static void AddDataProtection(ServiceCollection services, string site, Channels.ChannelHub channels)
+    {
+        var protection = Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(
+            Microsoft.Extensions.DependencyInjection.DataProtectionServiceCollectionExtensions.AddDataProtection(services), "CandyPack:" + site);
+        if (channels.RedisConfiguration is not null)
+        {
+            // The key ring is read on first use, after the backplane has connected.
+            Microsoft.AspNetCore.DataProtection.StackExchangeRedisDataProtectionBuilderExtensions.PersistKeysToStackExchangeRedis(
+                protection, () => channels.Redis!.Database, "candy:" + site + ":data-protection-keys");
+        }
     }
 
     /// <summary>The site is ready for <c>/_candy/health</c> only while its default database answers.</summary>

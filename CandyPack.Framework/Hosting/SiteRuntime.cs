@@ -21,10 +21,17 @@ internal sealed class SiteRuntime : IAsyncDisposable
             : ["localhost"];
         JsonOptions = services.GetService<JsonSerializerOptions>() ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
         Streams = new Streaming.StreamRegistry(options.Stream, logger);
+        Authenticates = Identity.SiteAuthentication.IsConfigured(services);
     }
+
+    /// <summary>True when the site configured ASP.NET Core authentication, which then runs for each routed request.</summary>
+    public bool Authenticates { get; }
 
     /// <summary>The site's channels and their backplane; set by <see cref="SiteLoader"/>.</summary>
     public Channels.ChannelHub Channels { get; set; } = null!;
+
+    /// <summary>The per-user stream limit (<c>stream.maxPerUser</c>); set by <see cref="SiteLoader"/> once channels have connected.</summary>
+    public Identity.UserStreamLimit? UserStreams { get; set; }
 
     /// <summary>The site's open streams, heartbeat timer and stream limits.</summary>
     public Streaming.StreamRegistry Streams { get; }

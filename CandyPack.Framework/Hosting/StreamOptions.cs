@@ -27,4 +27,13 @@ public sealed class StreamOptions
 
     /// <summary>The most streams open at once on this site; further ones get 503 with <c>Retry-After</c>. Default 0 (no limit).</summary>
     public int MaxStreams { get; set; }
+
+    /// <summary>
+    /// The most streams one authenticated user (<see cref="Candy.User"/>) may have open on this site, across every host
+    /// instance when Redis is configured. Anonymous streams do not count. Default 0 (no limit).
+    /// </summary>
+    public int MaxPerUser { get; set; }
+
+    /// <summary>What a stream beyond <see cref="MaxPerUser"/> gets. Default <see cref="CandyPack.MaxPerUserPolicy.Reject"/> (429).</summary>
+    public MaxPerUserPolicy MaxPerUserPolicy { get; set; } = MaxPerUserPolicy.Reject;
 }

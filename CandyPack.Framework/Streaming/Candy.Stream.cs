@@ -243,6 +243,16 @@ public sealed partial class Candy
                 StatusCodes.Status503ServiceUnavailable);
         }
 
+        try
+        {
+            _site.UserStreams?.Admit(stream, context);
+        }
+        catch
+        {
+            streams.Remove(stream);
+            throw;
+        }
+
         ActiveStream = stream;
         return stream;
     }

@@ -102,6 +102,21 @@ public sealed class ReactHookTests
         await page.Context.CloseAsync();
     }
 
+    // SSE only: on this page, whose files Playwright's request routing serves, Chromium's WebSocket handshakes never
+    // reach the server, so the WebSocket side is covered by CandyListenTransportTests on pages the site serves.
+    [TestCase("sse")]
+    public async Task UseStream_ReportsTheTransportItListensOn(string transport)
+    {
+        var page = await OpenPageAsync();
+
+        await page.EvaluateAsync("(transport) => mount('/notifications/stream', { transport })", transport);
+
+        await page.WaitForFunctionAsync(
+            "(transport) => document.getElementById('status')?.dataset.state === 'open' && document.getElementById('status')?.dataset.transport === transport",
+            transport);
+        await page.Context.CloseAsync();
+    }
+
     private CandyChannel Channel(string name) => _server.App.Services.GetRequiredService<SiteRegistry>().Sites[0].Channels.Channel(name);
 
     /// <summary>The test page on the proxy's origin: its HTML and the bundle are answered by the test, not the site.</summary>

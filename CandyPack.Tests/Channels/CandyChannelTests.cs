@@ -49,6 +49,29 @@ public sealed class CandyChannelTests
         }
     }
 
+    [TestCase(3, new[] { 3, 4, 5, 6 })]
+    [TestCase(10, new[] { 1, 2, 3, 4, 5, 6 })]
+    [TestCase(0, new[] { 6 })]
+    public async Task Stream_WithRecent_NewcomerGetsTheNewestKept_ThenLive_WithoutGapOrRepeat(int recent, int[] expected)
+    {
+        var channel = ChannelSite.Runtime(_server).Channels.Channel(NewChannel());
+        for (var n = 1; n <= 5; n++)
+        {
+            await channel.Publish(new { n });
+        }
+
+        await using var listener = await SseListener.OpenAsync(_server.Client, $"/channels/{channel.Name}/recent/{recent}");
+        await WaitForSubscribersAsync(channel, 1);
+        await channel.Publish(new { n = 6 });
+        var received = await listener.WaitForMessagesAsync(expected.Length);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.Select(Number), Is.EqualTo(expected));
+            Assert.That(listener.Items.Select(i => i.EventId).Distinct().Count(), Is.EqualTo(expected.Length), "each with its own id, to resume from");
+        });
+    }
+
     [Test]
     public async Task Resume_WhilePublishing_ReplaysMissedThenLive_WithoutDuplicateOrGap()
     {

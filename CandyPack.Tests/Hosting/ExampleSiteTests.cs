@@ -64,4 +64,78 @@ public sealed class ExampleSiteTests
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("EventSource"));
     }
+
+    [Test]
+    public async Task Chat_PostedLine_ReachesListeners_AndALateJoinerSeesIt()
+    {
+        var text = "hello " + Guid.NewGuid().ToString("N")[..8];
+        await using var early = await SseListener.OpenAsync(_server.Client, "/chat/stream");
+
+        using var posted = await PostChatAsync($$"""{"name": "ada", "text": "{{text}}"}""");
+        await early.WaitForAsync(items => Lines(items).Contains("ada: " + text), "the posted line");
+        await using var late = await SseListener.OpenAsync(_server.Client, "/chat/stream");
+        await late.WaitForAsync(items => Lines(items).Contains("ada: " + text), "the line from the channel's recent history");
+
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(
+            early.Items.Last(i => i.Data.Contains(text)).EventId,
+            Is.EqualTo(late.Items.Last(i => i.Data.Contains(text)).EventId),
+            "the late joiner gets the line with its id, so it can resume from there");
+    }
+
+    [TestCase("{\"text\": \"hi\"}", "\"name\" is missing")]
+    [TestCase("{\"name\": \"ada\"}", "\"text\" is missing")]
+    [TestCase("{\"name\": \"ada\", \"text\": \"  \"}", "\"text\" is missing")]
+    [TestCase("{\"name\": 7, \"text\": \"hi\"}", "\"name\" is missing: it must be a non-empty string")]
+    [TestCase("[\"ada\", \"hi\"]", "as a JSON object")]
+    public async Task Chat_PostWithoutAField_Is400_SayingWhich_AndSaysNothing(string body, string expected)
+    {
+        await ExpectRefusedAsync(body, expected);
+    }
+
+    [TestCase("name", 41, "\"name\" has 41 characters; at most 40 are allowed")]
+    [TestCase("text", 1001, "\"text\" has 1001 characters; at most 1000 are allowed")]
+    public async Task Chat_PostWithAnOversizedField_Is400_SayingWhich_AndSaysNothing(string field, int length, string expected)
+    {
+        var line = new Dictionary<string, string> { ["name"] = "ada", ["text"] = "hi" };
+        line[field] = new string('x', length);
+
+        await ExpectRefusedAsync(JsonSerializer.Serialize(line), expected);
+    }
+
+    [Test]
+    public async Task ChatStream_NameLongerThanAllowed_Is400()
+    {
+        using var response = await _server.GetAsync("/chat/stream?name=" + new string('n', 41));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"name\" is longer than 40 characters"));
+    }
+
+    private static List<string> Lines(IEnumerable<System.Net.ServerSentEvents.SseItem<string>> items) =>
+        [.. SseReader.Messages(items).Select(data => JsonDocument.Parse(data).RootElement)
+            .Select(line => line.GetProperty("name").GetString() + ": " + line.GetProperty("text").GetString())];
+
+    private Task<HttpResponseMessage> PostChatAsync(string json) =>
+        _server.Client.PostAsync("/chat", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    /// <summary>Posts a bad line, then a good one: a listener that resumes from before both gets only the good one.</summary>
+    private async Task ExpectRefusedAsync(string body, string expected)
+    {
+        using var start = await PostChatAsync("""{"name": "ada", "text": "before"}""");
+        var id = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await using var listener = await SseListener.OpenAsync(_server.Client, "/chat/stream", lastEventId: id);
+        var marker = "after " + Guid.NewGuid().ToString("N")[..8];
+
+        using var refused = await PostChatAsync(body);
+        using var accepted = await PostChatAsync($$"""{"name": "ada", "text": "{{marker}}"}""");
+        await listener.WaitForAsync(items => Lines(items).Contains("ada: " + marker), "the line after the refused one");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain(expected));
+            Assert.That(Lines(listener.Items), Is.EqualTo(new[] { "ada: " + marker }), "the refused line was not said");
+        });
+    }
 }

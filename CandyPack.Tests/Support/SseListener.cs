@@ -37,7 +37,8 @@ internal sealed class SseListener : IAsyncDisposable
     /// <summary>The data of every default ("message") event so far.</summary>
     public List<string> Messages => SseReader.Messages(Items);
 
-    public static async Task<SseListener> OpenAsync(HttpClient client, string url, string? lastEventId = null, string? cookie = null)
+    public static async Task<SseListener> OpenAsync(
+        HttpClient client, string url, string? lastEventId = null, string? cookie = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
@@ -49,6 +50,11 @@ internal sealed class SseListener : IAsyncDisposable
         if (cookie is not null)
         {
             request.Headers.Add("Cookie", cookie);
+        }
+
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.Add(name, value);
         }
 
         var stop = new CancellationTokenSource();

@@ -6,7 +6,9 @@ namespace CandyPack.Tests.Support;
 
 /// <summary>
 /// A loopback TCP forwarder in front of a real server. <see cref="Stop"/> closes the port and every open connection,
-/// as a database that goes away would; <see cref="Start"/> opens the same port again.
+/// as a database that goes away would; <see cref="Start"/> opens the same port again. With
+/// <see cref="RefuseUpgrades"/> it answers WebSocket upgrade requests with 403 itself, as proxies that do not carry
+/// WebSockets do.
 /// </summary>
 internal sealed class TcpProxy(int targetPort) : IAsyncDisposable
 {
@@ -15,6 +17,9 @@ internal sealed class TcpProxy(int targetPort) : IAsyncDisposable
     private CancellationTokenSource? _stop;
 
     public int Port { get; private set; }
+
+    /// <summary>Answer a connection whose request asks to upgrade to WebSocket with 403, without passing it on.</summary>
+    public bool RefuseUpgrades { get; set; }
 
     public void Start()
     {
@@ -83,10 +88,48 @@ internal sealed class TcpProxy(int targetPort) : IAsyncDisposable
                 continue;
             }
 
-            _ = PumpAsync(client, upstream);
+            _ = RefuseUpgrades ? ForwardUnlessUpgradeAsync(client, upstream) : PumpAsync(client, upstream);
             _ = PumpAsync(upstream, client);
 
         }
+    }
+
+    /// <summary>Reads the request head; an upgrade to WebSocket gets 403 and both ends close, anything else is passed on.</summary>
+    private static async Task ForwardUnlessUpgradeAsync(Socket client, Socket upstream)
+    {
+        var head = new List<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            while (head.Count < 16 * 1024 && System.Text.Encoding.ASCII.GetString([.. head]).IndexOf("\r\n\r\n", StringComparison.Ordinal) < 0)
+            {
+                var read = await client.ReceiveAsync(buffer, SocketFlags.None);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                head.AddRange(buffer.AsSpan(0, read));
+            }
+
+            if (System.Text.Encoding.ASCII.GetString([.. head]).Contains("upgrade: websocket", StringComparison.OrdinalIgnoreCase))
+            {
+                await client.SendAsync("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), SocketFlags.None);
+                client.Close();
+                upstream.Close();
+                return;
+            }
+
+            await upstream.SendAsync(head.ToArray(), SocketFlags.None);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            client.Close();
+            upstream.Close();
+            return;
+        }
+
+        await PumpAsync(client, upstream);
     }
 
     private static async Task PumpAsync(Socket from, Socket to)

@@ -50,5 +50,15 @@ public sealed class Www : RouteFile
         Route.Get("/dashboard/stream", "dashboard");
         Route.Get("/events", "dashboard");
         Route.Get("/auth/listen", "auth.listen");
+
+        // The chat room of /chat.html: the stream also takes lines over a WebSocket; pages on SSE say them with POST.
+        Route.Get("/chat/stream", "chat");
+        Route.Post("/chat", "chat");
+
+        // Chat presence: sign in by name (a cookie), who is online, and a subscribe token for clients without the cookie.
+        Route.Post("/chat/login", "chat.login");
+        Route.Get("/chat/me", candy => new { name = candy.User.Identity?.Name });
+        Route.Get("/chat/presence", "chat.presence");
+        Route.Get("/chat/token", "chat.token");
     }
 }

@@ -13,6 +13,7 @@ internal sealed class Www : RouteFile
         Route.Get("/channels/{name}/stream", candy => candy.Stream(candy.Channel(candy.Request("name")!)));
         Route.Post("/channels/{name}", async candy => new { id = await candy.Channel(candy.Request("name")!).Publish(candy.Json<JsonElement>()) });
         Route.Get("/channels/{name}/object", candy => candy.Stream((object)candy.Channel(candy.Request("name")!)));
+        Route.Get("/channels/{name}/recent/{count:int}", candy => candy.Stream(candy.Channel(candy.Request("name")!), int.Parse(candy.Request("count")!, System.Globalization.CultureInfo.InvariantCulture)));
         Route.Get("/channels/{name}/blocking-cleanup", candy =>
         {
             var stream = candy.Stream(candy.Channel(candy.Request("name")!));

@@ -12,8 +12,12 @@ export interface StreamSnapshot<T = StreamData> {
   /** The latest message's id, empty when it had none. */
   lastEventId: string;
   state: StreamState;
+  /** The open connection's transport; null while connecting, reconnecting or closed. */
+  transport: 'websocket' | 'sse' | null;
+  /** The listener's send (see Listener.send): over WebSocket only; throws over SSE and while nothing is listening. */
+  send(data: unknown): boolean;
 }
 
-/** Listens to `url` while the component is mounted (a falsy url listens to nothing); closes on unmount. */
+/** Listens to `url` while the component is mounted (a falsy url listens to nothing); closes on unmount. Options are listen's. */
 export function useStream<T = StreamData>(url: string | null | undefined, options?: ListenOptions): StreamSnapshot<T>;
 export default useStream;

@@ -6,7 +6,7 @@ import { useStream } from '../src/react.js';
 function Status({ url, options }) {
   const status = useStream(url, options);
   return (
-    <div id="status" data-state={status.state} data-id={status.lastEventId}>
+    <div id="status" data-state={status.state} data-id={status.lastEventId} data-transport={status.transport ?? ""}>
       {status.data === undefined ? '' : JSON.stringify(status.data)}
     </div>
   );

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace CandyPack.Channels.Presence;
+
+/// <summary>
+/// Presence shared by every host instance through Redis. Per channel: a set of the instances with connections, one hash
+/// per instance (connection id to <see cref="PresenceConnection"/> JSON) that expires unless its instance refreshes it,
+/// and per user a set of <c>"instance connection"</c> members that decides join and leave in one atomic script. An
+/// instance that dies stops refreshing, so its hash expires and its users leave the list within the timeout.
+/// </summary>
+internal sealed class RedisPresenceStore : PresenceStore
+{
+    // Counts the user's other connections whose instance hash still holds them; members of expired instances are dropped.
+    private const string CountOthers = """
+        local others = 0
+        for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+          local sep = string.find(m, ' ', 1, true)
+          if sep and redis.call('HEXISTS', ARGV[5] .. string.sub(m, 1, sep - 1), string.sub(m, sep + 1)) == 1 then
+            others = others + 1
+          else
+            redis.call('SREM', KEYS[3], m)
+          end
+        end
+        """;
+
+    private const string AddScript = """
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        redis.call('SREM', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
+        """ + "\n" + CountOthers + "\n" + """
+        redis.call('SADD', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
+        redis.call('PEXPIRE', KEYS[3], ARGV[6])
+        return others
+        """;
+
+    private const string RemoveScript = """
+        redis.call('HDEL', KEYS[2], ARGV[2])
+        redis.call('SREM', KEYS[3], ARGV[1] .. ' ' .. ARGV[2])
+        """ + "\n" + CountOthers + "\n" + """
+        return others
+        """;
+
+    /// <summary>How long a user's set lives without a change; refreshed by every join and leave of that user.</summary>
+    private const long UserSetMilliseconds = 24 * 60 * 60 * 1000;
+
+    private readonly Func<IDatabase> _database;
+    private readonly string _prefix;
+    private readonly long _timeoutMilliseconds;
+    private readonly ILogger _logger;
+    private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    public RedisPresenceStore(Func<IDatabase> database, string site, TimeSpan timeout, ILogger logger)
+    {
+        _database = database;
+        _prefix = "candy:" + site + ":presence:";
+        _timeoutMilliseconds = (long)timeout.TotalMilliseconds;
+        _logger = logger;
+    }
+
+    public override async Task<int> AddAsync(string channel, long id, PresenceConnection connection)
+    {
+        var local = await base.AddAsync(channel, id, connection);
+        try
+        {
+            return await RunAsync(AddScript, channel, id, connection, connection.ToJson());
+        }
+        catch (RedisException e)
+        {
+            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a new connection; it is counted on this instance and shared at the next refresh", channel);
+            return local;
+        }
+    }
+
+    public override async Task MarkLingeringAsync(string channel, long id, PresenceConnection connection)
+    {
+        await base.MarkLingeringAsync(channel, id, connection);
+        await _database().HashSetAsync(InstanceKey(channel, _instance), id, (connection with { Lingering = true }).ToJson());
+    }
+
+    public override async Task<int> RemoveAsync(string channel, long id, PresenceConnection connection)
+    {
+        var local = await base.RemoveAsync(channel, id, connection);
+        try
+        {
+            return await RunAsync(RemoveScript, channel, id, connection, string.Empty);
+        }
+        catch (RedisException e)
+        {
+            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a closed connection; its entry expires with this instance's refresh", channel);
+            return local;
+        }
+    }
+
+    public override async Task<IReadOnlyList<PresenceConnection>> ListAsync(string channel)
+    {
+        var database = _database();
+        var instances = await database.SetMembersAsync(_prefix + channel + ":instances");
+        var hashes = instances.Select(i => (Instance: (string)i!, Entries: database.HashGetAllAsync(InstanceKey(channel, i!)))).ToList();
+        var result = new List<PresenceConnection>();
+        foreach (var (instance, entries) in hashes)
+        {
+            var fields = await entries;
+            if (fields.Length == 0)
+            {
+                // The instance's hash expired (it died) or emptied: it leaves the set. A live instance adds itself back on its next connection.
+                await database.SetRemoveAsync(_prefix + channel + ":instances", instance);
+                continue;
+            }
+
+            foreach (var field in fields)
+            {
+                if (PresenceConnection.FromJson(field.Value!) is { } connection)
+                {
+                    result.Add(connection);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Keeps this instance's hashes alive; a hash that is gone (Redis restarted, or an outage outlasted the timeout) is
+    /// written again from what this instance holds.
+    /// </summary>
+    public async Task RefreshAsync()
+    {
+        var database = _database();
+        foreach (var (channel, connections) in Local)
+        {
+            var key = InstanceKey(channel, _instance);
+            if (await database.KeyExpireAsync(key, TimeSpan.FromMilliseconds(_timeoutMilliseconds)))
+            {
+                continue;
+            }
+
+            foreach (var (id, connection) in connections)
+            {
+                await RunAsync(AddScript, channel, id, connection, connection.ToJson());
+            }
+        }
+    }
+
+    private async Task<int> RunAsync(string script, string channel, long id, PresenceConnection connection, string json)
+    {
+        var result = await _database().ScriptEvaluateAsync(
+            script,
+            [_prefix + channel + ":instances", InstanceKey(channel, _instance), _prefix + channel + ":u:" + connection.UserId],
+            [_instance, id, json, _timeoutMilliseconds, _prefix + channel + ":i:", UserSetMilliseconds]);
+        return (int)result;
+    }
+
+    private RedisKey InstanceKey(string channel, string instance) => _prefix + channel + ":i:" + instance;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Redis presence of instance {_instance}");
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CandyPack.Tests.Channels;
+using CandyPack.Tests.Support;
+using static CandyPack.Tests.Presence.PresenceClient;
+
+namespace CandyPack.Tests.Presence;
+
+/// <summary>
+/// Two CandyPack.Host processes serving the example site's chat share Redis: presence, join/leave, subscribe tokens
+/// and the per-user limit span both, and an instance killed with SIGKILL drops out of presence.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PresenceScaleOutTests
+{
+    [Test]
+    public async Task PresenceAndJoinLeave_SpanInstances()
+    {
+        await using var a = await RedisScaleOutTests.StartHostAsync();
+        await using var b = await RedisScaleOutTests.StartHostAsync();
+        var (watcher, ann, bob) = (NewName(), NewName(), NewName());
+        await using var watching = await ChatAsync(a, await LoginAsync(a, watcher));
+        await using var annOnA = await ChatAsync(a, await LoginAsync(a, ann));
+        var bobOnB = await ChatAsync(b, await LoginAsync(b, bob));
+
+        var members = await WaitForChatAsync(a, m => m.Any(x => x.UserId == bob) && m.Any(x => x.UserId == ann), "ann and bob listed on A");
+        await watching.WaitForAsync(_ => Changes(watching).Contains("join:" + bob), "bob's join, announced from B");
+        await bobOnB.DisposeAsync();
+        await watching.WaitForAsync(_ => Changes(watching).Contains("leave:" + bob), "bob's leave once the grace is over");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(members.Single(m => m.UserId == bob).Info.Single().GetProperty("name").GetString(), Is.EqualTo(bob));
+            Assert.That(Changes(watching).Where(c => c.EndsWith(bob, StringComparison.Ordinal)), Is.EqualTo(new[] { "join:" + bob, "leave:" + bob }));
+        });
+    }
+
+    [Test]
+    public async Task InstanceKilled_ItsUsersDropOutOfPresence()
+    {
+        (string, string) timeout = ("CANDY_CHANNELS__PRESENCETIMEOUT", "3");
+        await using var a = await RedisScaleOutTests.StartHostAsync(timeout);
+        var b = await RedisScaleOutTests.StartHostAsync(timeout);
+        var (ann, bob) = (NewName(), NewName());
+        await using var annOnA = await ChatAsync(a, await LoginAsync(a, ann));
+        try
+        {
+            var bobOnB = await ChatAsync(b, await LoginAsync(b, bob));
+            await WaitForChatAsync(a, m => m.Any(x => x.UserId == bob), "bob listed while B lives");
+
+            await b.KillAsync();
+            await bobOnB.DisposeAsync();
+
+            var members = await WaitForChatAsync(a, m => m.All(x => x.UserId != bob), "bob gone after B was killed", TimeSpan.FromSeconds(30));
+            Assert.That(members.Select(m => m.UserId), Does.Contain(ann), "the live instance's users stay");
+        }
+        finally
+        {
+            await b.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Token_IssuedOnOneInstance_IsAcceptedOnTheOther()
+    {
+        await using var a = await RedisScaleOutTests.StartHostAsync();
+        await using var b = await RedisScaleOutTests.StartHostAsync();
+        var ann = NewName();
+        var cookie = await LoginAsync(a, ann);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/chat/token");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await NoCookies(a).SendAsync(request);
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+
+        await using var onB = await SseListener.OpenAsync(b.Client, $"/chat/stream?token={Uri.EscapeDataString(token!)}");
+
+        Assert.That(onB.Status, Is.EqualTo(HttpStatusCode.OK), "the keys that signed it are shared through Redis");
+        await WaitForChatAsync(b, m => m.Any(x => x.UserId == ann), "the token's user listed");
+    }
+
+    [Test]
+    public async Task MaxPerUser_CountsStreamsOnEveryInstance()
+    {
+        (string, string) limit = ("CANDY_STREAM__MAXPERUSER", "1");
+        await using var a = await RedisScaleOutTests.StartHostAsync(limit);
+        await using var b = await RedisScaleOutTests.StartHostAsync(limit);
+        var cookie = await LoginAsync(a, NewName());
+        await using var onA = await ChatAsync(a, cookie);
+
+        await using var onB = await SseListener.OpenAsync(b.Client, "/chat/stream", cookie: cookie);
+
+        Assert.That(onB.Status, Is.EqualTo(HttpStatusCode.TooManyRequests));
+    }
+
+    [Test]
+    public async Task MaxPerUser_CloseOldest_ClosesTheStreamOnTheOtherInstance()
+    {
+        (string, string) limit = ("CANDY_STREAM__MAXPERUSER", "1");
+        (string, string) policy = ("CANDY_STREAM__MAXPERUSERPOLICY", "CloseOldest");
+        await using var a = await RedisScaleOutTests.StartHostAsync(limit, policy);
+        await using var b = await RedisScaleOutTests.StartHostAsync(limit, policy);
+        var cookie = await LoginAsync(a, NewName());
+        await using var onA = await ChatAsync(a, cookie);
+
+        await using var onB = await ChatAsync(b, cookie);
+
+        await onA.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(onA.Items.Select(i => i.Data), Has.Some.Contains("stream.maxPerUser"), SseListener.Describe(onA.Items));
+    }
+
+    private static string NewName() => "u" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>A client that keeps no cookies, so each test user's cookie goes only where the test sends it.</summary>
+    private static HttpClient NoCookies(HostInstance host) =>
+        new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Signs in through the example's <c>POST /chat/login</c>; answers the cookie to send.</summary>
+    private static async Task<string> LoginAsync(HostInstance host, string name)
+    {
+        using var client = NoCookies(host);
+        using var response = await client.PostAsJsonAsync("/chat/login", new { name });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+    }
+
+    private static async Task<SseListener> ChatAsync(HostInstance host, string cookie)
+    {
+        var listener = await SseListener.OpenAsync(host.Client, "/chat/stream", cookie: cookie);
+        Assert.That(listener.Status, Is.EqualTo(HttpStatusCode.OK), $"joining the chat on {host.Address}");
+        return listener;
+    }
+
+    private static async Task<List<PresenceMember>> WaitForChatAsync(HostInstance host, Func<List<PresenceMember>, bool> condition, string what, TimeSpan? deadline = null)
+    {
+        using var client = NoCookies(host);
+        List<PresenceMember> last = [];
+        if (!await Eventually.TrueAsync(
+            async () => condition(last = (await client.GetFromJsonAsync<List<PresenceMember>>("/chat/presence", JsonSerializerOptions.Web))!),
+            deadline))
+        {
+            Assert.Fail($"Timed out waiting for {what}; presence on {host.Address} was {JsonSerializer.Serialize(last)}");
+        }
+
+        return last;
+    }
+}
