@@ -92,7 +92,7 @@ internal sealed class ChannelState
             }
 
             id = ChannelMessageId.Next(_lastId, now);
-            DeliverLocked(new ChannelHistoryEntry(id, now, new SharedMessage(id.ToString(), eventName, payload)));
+            DeliverLocked(new ChannelHistoryEntry(id, now, new SharedMessage(id.ToString(), eventName, payload, data is string)));
         }
 
         _fanOut.Deliver();
@@ -103,13 +103,13 @@ internal sealed class ChannelState
     /// Delivers here a message the backplane cannot share now, under an id of <paramref name="origin"/> (this
     /// instance) that follows the newest shared id: see <see cref="ChannelMessageId"/>.
     /// </summary>
-    public ChannelMessageId PublishFromOrigin(ReadOnlyMemory<byte> payload, string? eventName, string origin, long number, long now)
+    public ChannelMessageId PublishFromOrigin(ReadOnlyMemory<byte> payload, string? eventName, bool isText, string origin, long number, long now)
     {
         ChannelMessageId id;
         lock (_gate)
         {
             id = ChannelMessageId.FromOrigin(_lastBackplaneId, origin, number);
-            DeliverLocked(Entry(id, payload, eventName, now));
+            DeliverLocked(Entry(id, payload, eventName, isText, now));
         }
 
         _fanOut.Deliver();
@@ -147,8 +147,8 @@ internal sealed class ChannelState
     }
 
     /// <summary>Makes the entry of a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
-    public static ChannelHistoryEntry Entry(ChannelMessageId id, ReadOnlyMemory<byte> payload, string? eventName, long now) =>
-        new(id, now, new SharedMessage(id.ToString(), eventName, payload));
+    public static ChannelHistoryEntry Entry(ChannelMessageId id, ReadOnlyMemory<byte> payload, string? eventName, bool isText, long now) =>
+        new(id, now, new SharedMessage(id.ToString(), eventName, payload, isText));
 
     /// <summary>Records that the backplane has reached <paramref name="id"/>, so a catch-up starts after it.</summary>
     public void NoteBackplaneId(ChannelMessageId id)

@@ -15,7 +15,7 @@ internal sealed partial class RedisChannelBackplane
             // One running number for the whole instance: rising within each channel, and never reused when a channel
             // dropped as idle is used again under the same name.
             link.Number = Interlocked.Increment(ref _nextNumber);
-            var message = new RedisMessage(ChannelMessageId.None, payload, eventName, _origin, link.Number, DeliveredFirst: false);
+            var message = new RedisMessage(ChannelMessageId.None, payload, eventName, _origin, link.Number, DeliveredFirst: false, IsText: data is string);
             var previous = link.Tail;
             var published = link.Shared ? SendAsync(link, message, previous) : DeliverHereAsync(link, message, previous, inDoubt: false);
             link.Tail = published;
@@ -69,7 +69,7 @@ internal sealed partial class RedisChannelBackplane
                 WakeRecovery();
             }
 
-            var id = link.State.PublishFromOrigin(message.Payload, message.Event, _origin, message.Number, _hub.Now);
+            var id = link.State.PublishFromOrigin(message.Payload, message.Event, message.IsText, _origin, message.Number, _hub.Now);
             link.Outbox.Enqueue(new RedisChannelLink.OutboxMessage(message with { DeliveredFirst = true }, inDoubt));
             link.DeliveredHere.Add(message.Number);
             return id.ToString();

@@ -287,7 +287,7 @@ internal sealed partial class RedisChannelBackplane
             }
 
             var id = i < lastOwn ? ChannelMessageId.FromOrigin(message.Id, _origin, messages[lastOwn].Number) : message.Id;
-            missed.Add(ChannelState.Entry(id, message.Payload, message.Event, now));
+            missed.Add(ChannelState.Entry(id, message.Payload, message.Event, message.IsText, now));
         }
 
         state.EndCatchUp(missed, messages.Length > 0 ? messages[^1].Id : from);

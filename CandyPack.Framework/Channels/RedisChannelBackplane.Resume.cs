@@ -56,7 +56,7 @@ internal sealed partial class RedisChannelBackplane
             }
 
             var now = _hub.Now;
-            return new ChannelReplay(false, [.. missed.Select(m => ChannelState.Entry(m.Id, m.Payload, m.Event, now))], RedisChannelWire.Id(entries[^1]));
+            return new ChannelReplay(false, [.. missed.Select(m => ChannelState.Entry(m.Id, m.Payload, m.Event, m.IsText, now))], RedisChannelWire.Id(entries[^1]));
         }
         catch (Exception e) when (IsRedisFailure(e))
         {

@@ -184,7 +184,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
             return;
         }
 
-        var entry = ChannelState.Entry(message.Id, message.Payload, message.Event, _hub.Now);
+        var entry = ChannelState.Entry(message.Id, message.Payload, message.Event, message.IsText, _hub.Now);
         lock (link.Gate)
         {
             // A channel that is not shared reads this message back from the stream when it catches up.

@@ -7,8 +7,9 @@ namespace CandyPack.Channels;
 /// <summary>
 /// How channel messages are kept in Redis. An entry of the channel's stream has the payload as UTF-8 bytes
 /// (<c>d</c>), the event name (<c>e</c>), the instance that published it (<c>o</c>) with that instance's number for
-/// the message (<c>n</c>), and <c>l</c> = 1 when that instance delivered it to its own subscribers first, during an
-/// outage. The pub/sub message repeats them with the channel's name and the entry's id, as bytes.
+/// the message (<c>n</c>), <c>l</c> = 1 when that instance delivered it to its own subscribers first, during an
+/// outage, and <c>t</c> = 1 when the payload is a string rather than JSON. The pub/sub message repeats them with the
+/// channel's name and the entry's id, as bytes.
 /// </summary>
 internal static class RedisChannelWire
 {
@@ -16,12 +17,12 @@ internal static class RedisChannelWire
     // strings are byte strings, so the payload goes through untouched.
     private const string AppendScript =
         """
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2], 'e', ARGV[3], 'o', ARGV[4], 'n', ARGV[5], 'l', ARGV[6])
-        redis.call('PUBLISH', ARGV[7], ARGV[8] .. '\n' .. id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[2])
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2], 'e', ARGV[3], 'o', ARGV[4], 'n', ARGV[5], 'l', ARGV[6], 't', ARGV[9])
+        redis.call('PUBLISH', ARGV[7], ARGV[8] .. '\n' .. id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[9] .. '\n' .. ARGV[2])
         return id
         """;
 
-    private const int HeaderFields = 6;
+    private const int HeaderFields = 7;
 
     /// <summary>
     /// Appends a message to the stream <paramref name="key"/>, trimmed to <paramref name="maxLength"/>, and publishes
@@ -32,9 +33,9 @@ internal static class RedisChannelWire
         database.ScriptEvaluateAsync(
             AppendScript,
             [key],
-            [maxLength, message.Payload, message.Event ?? string.Empty, message.Origin, message.Number, message.DeliveredFirst ? "1" : string.Empty, pubSub.ToString(), channel]);
+            [maxLength, message.Payload, message.Event ?? string.Empty, message.Origin, message.Number, message.DeliveredFirst ? "1" : string.Empty, pubSub.ToString(), channel, message.IsText ? "1" : string.Empty]);
 
-    /// <summary>Reads a pub/sub message: <c>channel \n id \n event \n origin \n number \n first \n payload</c> (only the payload may hold line breaks).</summary>
+    /// <summary>Reads a pub/sub message: <c>channel \n id \n event \n origin \n number \n first \n text \n payload</c> (only the payload may hold line breaks).</summary>
     public static bool TryParse(ReadOnlyMemory<byte> bytes, out string channel, out RedisMessage message)
     {
         channel = string.Empty;
@@ -63,7 +64,7 @@ internal static class RedisChannelWire
 
         channel = Encoding.UTF8.GetString(span[fields[0]]);
         message = new RedisMessage(
-            id, rest, NullIfEmpty(Encoding.UTF8.GetString(span[fields[2]])), Encoding.UTF8.GetString(span[fields[3]]), number, !span[fields[5]].IsEmpty);
+            id, rest, NullIfEmpty(Encoding.UTF8.GetString(span[fields[2]])), Encoding.UTF8.GetString(span[fields[3]]), number, !span[fields[5]].IsEmpty, !span[fields[6]].IsEmpty);
         return true;
     }
 
@@ -77,7 +78,7 @@ internal static class RedisChannelWire
             throw new InvalidDataException($"Redis stream entry '{entry.Id}' is not a channel message of this framework.");
         }
 
-        return new RedisMessage(id, (byte[]?)entry["d"] ?? [], NullIfEmpty(entry["e"].ToString()), entry["o"].ToString(), parsed, entry["l"] == "1");
+        return new RedisMessage(id, (byte[]?)entry["d"] ?? [], NullIfEmpty(entry["e"].ToString()), entry["o"].ToString(), parsed, entry["l"] == "1", entry["t"] == "1");
     }
 
     /// <summary>Reads the id of a stream entry.</summary>

@@ -3,7 +3,8 @@ namespace CandyPack.Channels;
 /// <summary>
 /// A channel message as Redis carries it: its stream id (<see cref="ChannelMessageId.None"/> before it is appended),
 /// the payload as UTF-8 bytes, the event name, the instance that published it with that instance's number for it,
-/// and whether that instance delivered it to its own subscribers first (during an outage).
+/// whether that instance delivered it to its own subscribers first (during an outage), and whether the payload is a
+/// string sent as it is rather than JSON.
 /// </summary>
 internal sealed record RedisMessage(
-    ChannelMessageId Id, ReadOnlyMemory<byte> Payload, string? Event, string Origin, long Number, bool DeliveredFirst);
+    ChannelMessageId Id, ReadOnlyMemory<byte> Payload, string? Event, string Origin, long Number, bool DeliveredFirst, bool IsText);

@@ -96,6 +96,8 @@ internal static class CandyApplication
             MetricsEndpoint.Map(app);
         }
 
+        // Every site's stream routes may be upgraded; each site's websocket section decides, per request, whether to take it.
+        app.UseWebSockets();
         app.UseRouting();
 
         // After routing, so the limiter sees health's DisableRateLimiting; before candy.js, static files and routes, which it limits.

@@ -16,6 +16,9 @@ public sealed class CandyOptions
     /// <summary>Streaming settings (<c>"stream"</c> in config.json).</summary>
     public StreamOptions Stream { get; set; } = new();
 
+    /// <summary>The WebSocket transport of streams (<c>"websocket"</c> in config.json).</summary>
+    public WebSocketOptions WebSocket { get; set; } = new();
+
     /// <summary>Channel history (<c>"channels"</c> in config.json).</summary>
     public ChannelOptions Channels { get; set; } = new();
 

@@ -21,6 +21,11 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
             bodySize.MaxRequestBodySize = limits.MaxBodySize;
         }
 
+        if (await Streaming.WebSocketOrigin.RefuseAsync(context, site.Domains, site.Options.WebSocket, site.Logger))
+        {
+            return;
+        }
+
         var candy = new Candy(context, site, route);
         AsyncServiceScope? scope = null;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -230,7 +230,12 @@ public sealed partial class Candy
         }
 
         var streams = _site.Streams;
-        var stream = new CandyStream(context, Route, streams, new SseTransport(context, _site.JsonOptions, streams.Options.SendBuffer), _site.Logger);
+        var webSocket = WebSocketTransport.IsRequested(context, _site.Options.WebSocket)
+            ? new WebSocketTransport(context, _site.JsonOptions, _site.Options.WebSocket, streams.Options, _site.Logger)
+            : null;
+        var stream = new CandyStream(
+            context, Route, streams, webSocket ?? (IStreamTransport)new SseTransport(context, _site.JsonOptions, streams.Options.SendBuffer), _site.Logger);
+        webSocket?.Attach(stream);
         if (!streams.TryAdd(stream))
         {
             throw new BadHttpRequestException(

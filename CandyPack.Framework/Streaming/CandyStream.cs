@@ -28,6 +28,7 @@ public sealed class CandyStream
     private readonly StreamQueue _queue;
     private readonly Lock _gate = new();
     private readonly StreamCloseHandlers _onClose;
+    private readonly StreamInbox? _inbox;
     private CancellationTokenRegistration _clientGone;
     private Func<object?, bool>? _send;
     private int _state;
@@ -43,6 +44,7 @@ public sealed class CandyStream
         _queue = new StreamQueue(registry.Options.Queue);
         _onClose = new StreamCloseHandlers(route, logger);
         _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
+        _inbox = transport.CanReceive ? new StreamInbox(route, registry.Options.Queue, logger) : null;
     }
 
     /// <summary>Raised once when the stream closes, whoever closed it.</summary>
@@ -61,7 +63,16 @@ public sealed class CandyStream
     /// <summary>Completes when the stream has closed and its close handlers have run.</summary>
     public Task Completion => _writer.Completion;
 
+    /// <summary>
+    /// <see langword="true"/> when the client can send messages on this stream (a WebSocket); false over Server-Sent
+    /// Events, where a client sends with a regular request such as a POST.
+    /// </summary>
+    public bool CanReceive => _inbox is not null;
+
     internal RouteInfo Route => _route;
+
+    /// <summary>Where a transport that can receive hands the client's messages.</summary>
+    internal StreamInbox? Inbox => _inbox;
 
     /// <summary>The registry's heartbeat bucket this stream is in.</summary>
     internal int Bucket { get; set; }
@@ -125,6 +136,36 @@ public sealed class CandyStream
 
         _onClose.Add(handler);
     }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> for each message the client sends (<paramref name="eventName"/> is
+    /// <c>"message"</c>), as text. Messages sent before the first handler or reader listened are handed to it first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The event is not <c>"message"</c>.</exception>
+    /// <exception cref="NotSupportedException">The stream cannot receive (<see cref="CanReceive"/> is false): it is Server-Sent Events.</exception>
+    public void On(string eventName, Action<string> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!string.Equals(eventName, "message", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"CandyStream has no '{eventName}' event with a message; the one is \"message\".", nameof(eventName));
+        }
+
+        Receiving().Add(handler);
+    }
+
+    /// <summary>
+    /// The messages the client sends, as text, in order, until the stream closes; waits for each. While this reader is
+    /// <c>stream.queue</c> messages behind, the server stops reading the socket, so the client slows down.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The stream cannot receive (<see cref="CanReceive"/> is false): it is Server-Sent Events.</exception>
+    /// <exception cref="InvalidOperationException">The messages are already being read elsewhere.</exception>
+    public IAsyncEnumerable<string> ReadMessagesAsync(CancellationToken cancellationToken = default) =>
+        Receiving().ReadAllAsync(cancellationToken);
+
+    private StreamInbox Receiving() => _inbox ?? throw new NotSupportedException(
+        $"{_route}: this stream is Server-Sent Events, which cannot receive messages from the client. " +
+        "Receive over WebSocket (check stream.CanReceive), and let SSE clients send with a regular request such as a POST.");
 
     /// <summary>The <c>send</c> function handed to callbacks.</summary>
     internal Func<object?, bool> SendFunction => _send ??= Send;
@@ -210,6 +251,7 @@ public sealed class CandyStream
         _queue.Complete();
         _clientGone.Dispose();
         _registry.Remove(this);
+        _inbox?.Complete();
         _onClose.Close();
     }
 

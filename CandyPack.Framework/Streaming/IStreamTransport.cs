@@ -8,8 +8,17 @@ namespace CandyPack.Streaming;
 /// </summary>
 internal interface IStreamTransport
 {
-    /// <summary>Sets the response headers; <paramref name="retryMilliseconds"/> is the client's reconnection hint.</summary>
-    void Open(int? retryMilliseconds);
+    /// <summary>Whether the client can send messages to the server on this transport.</summary>
+    bool CanReceive { get; }
+
+    /// <summary>Bytes written since the last flush.</summary>
+    long UnflushedBytes { get; }
+
+    /// <summary>
+    /// Starts the response (headers, or the WebSocket handshake); <paramref name="retryMilliseconds"/> is the client's
+    /// reconnection hint.
+    /// </summary>
+    ValueTask OpenAsync(int? retryMilliseconds);
 
     void Write(in StreamMessage message);
 
@@ -19,8 +28,8 @@ internal interface IStreamTransport
     /// <summary>Tells the client how long to wait before it reconnects, when the server lets go of a stream it should resume.</summary>
     void WriteRetry(int milliseconds);
 
-    /// <summary>Bytes written since the last flush.</summary>
-    long UnflushedBytes { get; }
-
     ValueTask<FlushResult> FlushAsync();
+
+    /// <summary>Ends the connection the way <paramref name="ending"/> says, after the last flush; never throws.</summary>
+    ValueTask CloseAsync(StreamEnding ending);
 }

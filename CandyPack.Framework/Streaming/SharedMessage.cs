@@ -5,15 +5,18 @@ namespace CandyPack.Streaming;
 
 /// <summary>
 /// A message serialised once for many connections, independent of the wire: an id, an event name and the UTF-8
-/// payload (a string as it is, anything else as JSON). Each transport frames it at most once, on first use, and every
-/// connection of that transport writes the same bytes.
+/// payload (a string as it is, anything else as JSON), marked as text when it was a string. Each transport frames it at
+/// most once, on first use, and every connection of that transport writes the same bytes.
 /// </summary>
-internal sealed class SharedMessage(string? id, string? eventName, ReadOnlyMemory<byte> payload)
+internal sealed class SharedMessage(string? id, string? eventName, ReadOnlyMemory<byte> payload, bool isText)
 {
     /// <summary>One slot per transport that can frame a shared message.</summary>
     public const int SseTransport = 0;
 
-    private const int Transports = 1;
+    /// <inheritdoc cref="SseTransport"/>
+    public const int WebSocketTransport = 1;
+
+    private const int Transports = 2;
 
     private byte[]?[]? _frames;
 
@@ -22,6 +25,9 @@ internal sealed class SharedMessage(string? id, string? eventName, ReadOnlyMemor
     public string? Event { get; } = eventName;
 
     public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+    /// <summary>The payload is a string sent as it is, not JSON: a transport that frames in JSON quotes it.</summary>
+    public bool IsText { get; } = isText;
 
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was published.</exception>
     public static ReadOnlyMemory<byte> Serialize(object? data, JsonSerializerOptions json) => data is string text

@@ -12,9 +12,11 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
     private readonly PipeWriter _writer = context.Response.BodyWriter;
     private long _unflushed;
 
+    public bool CanReceive => false;
+
     public long UnflushedBytes => _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes : _unflushed;
 
-    public void Open(int? retryMilliseconds)
+    public ValueTask OpenAsync(int? retryMilliseconds)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -26,11 +28,7 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
             // Connection is a hop-by-hop header that HTTP/2 and HTTP/3 forbid.
             response.Headers.Connection = "keep-alive";
 
-            // The connection carries only this stream: a bounded send buffer keeps a stalled client from parking megabytes in the kernel.
-            if (sendBuffer > 0 && context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket is { } socket)
-            {
-                socket.SendBufferSize = sendBuffer;
-            }
+            StreamSocket.BoundSendBuffer(context, sendBuffer);
         }
 
         // Nothing may hold an event back. Response compression (stream.compression) is flushed with every batch the
@@ -44,6 +42,8 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
             SseFormatter.WriteRetry(_writer, retry);
             _unflushed++;
         }
+
+        return ValueTask.CompletedTask;
     }
 
     public void Write(in StreamMessage message)
@@ -83,4 +83,7 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
         _unflushed = 0;
         return _writer.FlushAsync();
     }
+
+    /// <summary>Nothing to do: the response ends when the request's endpoint returns.</summary>
+    public ValueTask CloseAsync(StreamEnding ending) => ValueTask.CompletedTask;
 }

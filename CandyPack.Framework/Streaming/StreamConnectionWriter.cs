@@ -65,7 +65,18 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
         }
 
         await _completion;
-        var ending = stream.Ending;
+        try
+        {
+            await WriteEndingAsync(stream.Ending);
+        }
+        finally
+        {
+            await transport.CloseAsync(stream.Ending);
+        }
+    }
+
+    private async Task WriteEndingAsync(StreamEnding ending)
+    {
         if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
         {
             return;
@@ -108,7 +119,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
         long written = 0;
         try
         {
-            transport.Open(stream.Registry.Options.Retry);
+            await transport.OpenAsync(stream.Registry.Options.Retry);
             do
             {
                 while (stream.Ending != StreamEnding.Cut && queue.Reader.TryRead(out var message))
@@ -158,7 +169,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
     }
 
     private bool IsConnectionGone(Exception e) =>
-        e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException ||
+        e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException or System.Net.WebSockets.WebSocketException ||
         (e is InvalidOperationException && context.RequestAborted.IsCancellationRequested);
 
     private ValueTask<FlushResult> FlushAsync(long messages)

@@ -6,7 +6,7 @@ namespace CandyPack.Tests.Channels;
 [TestFixture]
 public sealed class ChannelHistoryTests
 {
-    private static ChannelHistoryEntry Entry(long sequence) => new(new ChannelMessageId(1000, sequence), 0, new CandyPack.Streaming.SharedMessage(null, null, new byte[] { (byte)sequence }));
+    private static ChannelHistoryEntry Entry(long sequence) => new(new ChannelMessageId(1000, sequence), 0, new CandyPack.Streaming.SharedMessage(null, null, new byte[] { (byte)sequence }, isText: false));
 
     [Test]
     public void Add_PastCapacity_KeepsTheNewest()

@@ -93,7 +93,7 @@ public sealed class SseFormatterTests
     [Test]
     public void SharedMessage_FramesToTheSameBytesAsTheMessageItWasMadeFrom()
     {
-        var shared = new SharedMessage("5-0", "tick", SharedMessage.Serialize(new { a = "x\ny" }, JsonSerializerOptions.Web));
+        var shared = new SharedMessage("5-0", "tick", SharedMessage.Serialize(new { a = "x\ny" }, JsonSerializerOptions.Web), isText: false);
 
         Assert.That(Encoding.UTF8.GetString(SseFormatter.Frame(shared)), Is.EqualTo(Frame(new { a = "x\ny" }, "tick", "5-0")));
     }
