@@ -39,6 +39,8 @@ internal static class StreamCompression
     public static void Use(IApplicationBuilder app) =>
         app.UseWhen(Enabled, branch => branch.UseResponseCompression());
 
+    /// <summary>A WebSocket upgrade is left alone: its frames are compressed by permessage-deflate (<c>websocket.compression</c>), if at all.</summary>
     private static bool Enabled(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<Hosting.SiteRouteMetadata>()?.Site.Options.Stream.Compression == true;
+        context.GetEndpoint()?.Metadata.GetMetadata<Hosting.SiteRouteMetadata>()?.Site.Options.Stream.Compression == true
+        && !context.WebSockets.IsWebSocketRequest;
 }
