@@ -9,9 +9,6 @@ namespace CandyPack.Benchmarks.Load;
 /// </summary>
 internal sealed class WebSocketCrowd : IDisposable
 {
-    /// <summary>As for the event-stream crowds: within Kestrel's listen backlog, fast enough for 10,000.</summary>
-    private const int OpenConcurrency = 128;
-
     private readonly HttpMessageInvoker _invoker;
 
     private WebSocketCrowd(WebSocketClient[] clients, HttpMessageInvoker invoker)
@@ -59,48 +56,20 @@ internal sealed class WebSocketCrowd : IDisposable
     {
         var uri = new Uri($"ws://{server}{path}");
         var invoker = Invoker();
-        var clients = new WebSocketClient[count];
-        using var gate = new SemaphoreSlim(OpenConcurrency);
-        using var cancel = new CancellationTokenSource(timeout);
-        var opening = new List<Task>(count);
         try
         {
-            for (var i = 0; i < count; i++)
-            {
-                await gate.WaitAsync(cancel.Token);
-                opening.Add(OpenOneAsync(i));
-            }
-
-            await Task.WhenAll(opening);
+            return new WebSocketCrowd(
+                await CrowdOpener.OpenAsync(
+                    count,
+                    (index, cancellationToken) => WebSocketClient.ConnectAsync(uri, invoker, index, onMessage, deflate: false, greeting, cancellationToken),
+                    client => client.Opened,
+                    timeout),
+                invoker);
         }
         catch
         {
-            // Let the openings still under way finish before their gate and token are disposed.
-            await cancel.CancelAsync();
-            await Task.WhenAll(opening).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            foreach (var client in clients)
-            {
-                client?.Dispose();
-            }
-
             invoker.Dispose();
             throw;
-        }
-
-        return new WebSocketCrowd(clients, invoker);
-
-        async Task OpenOneAsync(int index)
-        {
-            try
-            {
-                var client = await WebSocketClient.ConnectAsync(uri, invoker, index, onMessage, deflate: false, greeting, cancel.Token);
-                clients[index] = client;
-                await client.Opened.WaitAsync(cancel.Token);
-            }
-            finally
-            {
-                gate.Release();
-            }
         }
     }
 
