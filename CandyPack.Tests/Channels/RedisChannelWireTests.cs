@@ -10,7 +10,7 @@ public sealed class RedisChannelWireTests
     [Test]
     public void TryParse_KeepsLineBreaksAndBytesOfThePayload()
     {
-        var bytes = Encoding.UTF8.GetBytes("orders\n1700000000000-2\norder\na1b2\n7\n1\nline 1\nline 2 ✓");
+        var bytes = Encoding.UTF8.GetBytes("orders\n1700000000000-2\norder\na1b2\n7\n1\n1\nline 1\nline 2 ✓");
 
         Assert.That(RedisChannelWire.TryParse(bytes, out var channel, out var message), Is.True);
         Assert.Multiple(() =>
@@ -21,25 +21,27 @@ public sealed class RedisChannelWireTests
             Assert.That(message.Origin, Is.EqualTo("a1b2"));
             Assert.That(message.Number, Is.EqualTo(7));
             Assert.That(message.DeliveredFirst, Is.True);
+            Assert.That(message.IsText, Is.True);
             Assert.That(Encoding.UTF8.GetString(message.Payload.Span), Is.EqualTo("line 1\nline 2 ✓"));
         });
     }
 
     [Test]
-    public void TryParse_NoEventName_IsNull_AndNotDeliveredFirst()
+    public void TryParse_NoEventName_IsNull_AndNotDeliveredFirst_AndNotText()
     {
-        Assert.That(RedisChannelWire.TryParse(Encoding.UTF8.GetBytes("orders\n5-0\n\nabc\n1\n\n{}"), out _, out var message), Is.True);
+        Assert.That(RedisChannelWire.TryParse(Encoding.UTF8.GetBytes("orders\n5-0\n\nabc\n1\n\n\n{}"), out _, out var message), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(message.Event, Is.Null);
             Assert.That(message.Origin, Is.EqualTo("abc"));
             Assert.That(message.DeliveredFirst, Is.False);
+            Assert.That(message.IsText, Is.False, "JSON");
         });
     }
 
     [TestCase("")]
-    [TestCase("orders\n5-0\n\nabc\n1\n")]
-    [TestCase("orders\nnot-an-id\n\nabc\n1\n\n{}")]
-    [TestCase("orders\n5-0\n\nabc\nx\n\n{}")]
+    [TestCase("orders\n5-0\n\nabc\n1\n\n")]
+    [TestCase("orders\nnot-an-id\n\nabc\n1\n\n\n{}")]
+    [TestCase("orders\n5-0\n\nabc\nx\n\n\n{}")]
     public void TryParse_Rejects(string text) => Assert.That(RedisChannelWire.TryParse(Encoding.UTF8.GetBytes(text), out _, out _), Is.False);
 }
