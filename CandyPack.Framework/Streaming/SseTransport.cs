@@ -37,6 +37,7 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
         {
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         }
+
         if (retryMilliseconds is { } retry)
         {
             SseFormatter.WriteRetry(_writer, retry);
