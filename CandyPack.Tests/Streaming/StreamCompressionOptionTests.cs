@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Net.ServerSentEvents;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using CandyPack.Tests.Support;
 using CandyPack.Tests.TestSites.Compressed.Route;
@@ -109,6 +111,23 @@ public sealed class StreamCompressionOptionTests
 
         Assert.That(response.Content.Headers.ContentEncoding, Is.Empty);
         Assert.That(JsonDocument.Parse(body).RootElement.GetProperty("text").GetString(), Has.Length.EqualTo(2000));
+    }
+
+    [Test]
+    public async Task CompressionOn_WebSocketUpgradeThatAcceptsGzip_IsUpgradedAndGetsPlainTextFrames()
+    {
+        using var cancel = new CancellationTokenSource(Deadline);
+        using var socket = new ClientWebSocket();
+        // Browsers send Accept-Encoding with the upgrade request too; it must not turn the upgrade into a compressed event stream.
+        socket.Options.SetRequestHeader("Accept-Encoding", "gzip, br");
+        var key = Guid.NewGuid().ToString("N");
+        await socket.ConnectAsync(new UriBuilder(new Uri(_on.Address, "/held?key=" + key)) { Scheme = "ws" }.Uri, cancel.Token);
+        var buffer = new byte[1024];
+        var received = await socket.ReceiveAsync(buffer, cancel.Token);
+
+        Assert.That(received.MessageType, Is.EqualTo(WebSocketMessageType.Text));
+        Assert.That(Encoding.UTF8.GetString(buffer, 0, received.Count), Is.EqualTo("""{"data":"open"}"""));
+        Www.Held[key].Close();
     }
 
     /// <summary>The response and its body bytes exactly as they came over the wire (this client decompresses nothing itself).</summary>
