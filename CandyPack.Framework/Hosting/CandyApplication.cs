@@ -98,7 +98,9 @@ internal static class CandyApplication
 
         // Every site's stream routes may be upgraded; each site's websocket section decides, per request, whether to take it.
         app.UseWebSockets();
+        app.Use(Streaming.WebSocketOverHttp2.RouteAsGet);
         app.UseRouting();
+        app.Use(Streaming.WebSocketOverHttp2.RestoreConnect);
 
         // After routing, so the limiter sees health's DisableRateLimiting; before candy.js, static files and routes, which it limits.
         if (server.MaxConcurrentRequests > 0)

@@ -38,13 +38,13 @@ internal sealed class WebSocketListener : IAsyncDisposable
 
     public static Uri Url(Uri server, string path) => new($"ws://{server.Authority}{path}");
 
-    public static async Task<WebSocketListener> ConnectAsync(Uri server, string path, Action<ClientWebSocketOptions>? configure = null)
+    public static async Task<WebSocketListener> ConnectAsync(Uri server, string path, Action<ClientWebSocketOptions>? configure = null, HttpMessageInvoker? invoker = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         configure?.Invoke(socket.Options);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await socket.ConnectAsync(Url(server, path), deadline.Token);
+        await socket.ConnectAsync(Url(server, path), invoker, deadline.Token);
         var listener = new WebSocketListener(socket);
         listener._pump = listener.PumpAsync();
         return listener;
