@@ -19,6 +19,12 @@ internal sealed class BenchSettings
     /// </summary>
     public TimeSpan Hold { get; private init; }
 
+    /// <summary>
+    /// <c>--redis host:port</c>: the broadcast scenario's CandyPack server shares its channels through this Redis server
+    /// (as <c>CANDY_REDIS</c>), so its candy.Channel rows include the trip through Redis; other scenarios ignore it.
+    /// </summary>
+    public string? Redis { get; private init; }
+
     public int GeneratorItems => Quick ? 100_000 : 1_000_000;
 
     /// <summary>Items of the generator read in each way of the compression scenario.</summary>
@@ -69,6 +75,7 @@ internal sealed class BenchSettings
         var useWrk = true;
         int? rounds = null;
         var hold = 0;
+        string? redis = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -87,6 +94,10 @@ internal sealed class BenchSettings
                     hold = seconds;
                     i++;
                     break;
+                case "--redis" when i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
+                    redis = args[i + 1];
+                    i++;
+                    break;
                 case var flag when flag.StartsWith("--", StringComparison.Ordinal):
                     otherFlags.Add(flag);
                     break;
@@ -96,6 +107,6 @@ internal sealed class BenchSettings
             }
         }
 
-        return new BenchSettings { Quick = quick, UseWrk = useWrk, Rounds = rounds ?? (quick ? 1 : 3), Hold = TimeSpan.FromSeconds(hold) };
+        return new BenchSettings { Quick = quick, UseWrk = useWrk, Rounds = rounds ?? (quick ? 1 : 3), Hold = TimeSpan.FromSeconds(hold), Redis = redis };
     }
 }

@@ -15,9 +15,10 @@ internal sealed class ServerPair : IAsyncDisposable
 
     public IEnumerable<ServerProcess> Both => [Candy, Baseline];
 
-    public static async Task<ServerPair> StartAsync()
+    /// <param name="redis">A Redis server (<c>host:port</c>) for the CandyPack side's channels; none by default.</param>
+    public static async Task<ServerPair> StartAsync(string? redis = null)
     {
-        var candy = await ServerProcess.StartAsync("candy");
+        var candy = await ServerProcess.StartAsync("candy", redis);
         try
         {
             return new ServerPair(candy, await ServerProcess.StartAsync("baseline"));

@@ -35,7 +35,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public long ResidentBytes => ProcStats.ResidentBytes(Pid);
 
-    public static async Task<ServerProcess> StartAsync(string side)
+    /// <param name="side"><c>candy</c> or <c>baseline</c>.</param>
+    /// <param name="redis">For the CandyPack side: a Redis server its site's channels go through (<c>CANDY_REDIS</c>).</param>
+    public static async Task<ServerProcess> StartAsync(string side, string? redis = null)
     {
         var start = new ProcessStartInfo
         {
@@ -56,6 +58,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         // Both sides run the workstation GC alike, whatever the calling environment says.
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        if (redis is not null)
+        {
+            start.Environment["CANDY_REDIS"] = redis;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {side} server.");
         process.ErrorDataReceived += (_, e) =>

@@ -25,8 +25,13 @@ internal static class BroadcastScenario
 
     public static async Task RunAsync(BenchSettings settings, ResultTable table)
     {
-        await using var servers = await ServerPair.StartAsync();
+        await using var servers = await ServerPair.StartAsync(settings.Redis);
         await using var signalR = await ServerProcess.StartAsync("signalr");
+        if (settings.Redis is not null)
+        {
+            table.Note($"(b) CandyPack's site shares its channels through Redis at {settings.Redis}: each candy.Channel publish is appended to Redis and reaches subscribers through its pub/sub.");
+        }
+
         var channel = new TickSubscription(servers.Candy, "/subscribe", "CandyPack (candy.Channel)");
         var handles = new TickSubscription(servers.Candy, "/subscribe/handles", "CandyPack (Send on each handle)");
         var baseline = new TickSubscription(servers.Baseline, "/subscribe", "ASP.NET Core");

@@ -7,12 +7,14 @@ namespace CandyPack.Channels;
 /// One channel on this instance: its subscribers, its history and the newest id. Under the lock only the id, the
 /// history append and the hand-over to the fan-out happen; serialising is done before, and the fan-out after, by one
 /// deliverer at a time, so every subscriber sees messages in id order while publishers never wait on subscribers.
+/// A message published here is fanned out by its publisher; one the Redis backplane hands over, on the thread pool.
 /// </summary>
 internal sealed class ChannelState
 {
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
     private readonly ChannelFanOut _fanOut;
+    private ChannelDeliveryWorkItem? _backplaneDelivery;
     private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
@@ -112,7 +114,7 @@ internal sealed class ChannelState
             DeliverLocked(Entry(id, payload, eventName, isText, now));
         }
 
-        _fanOut.Deliver();
+        ChannelDeliveryWorkItem.Schedule(ref _backplaneDelivery, _fanOut, Name, Handle.Hub.Logger);
         return id;
     }
 
@@ -143,7 +145,7 @@ internal sealed class ChannelState
             }
         }
 
-        _fanOut.Deliver();
+        ChannelDeliveryWorkItem.Schedule(ref _backplaneDelivery, _fanOut, Name, Handle.Hub.Logger);
     }
 
     /// <summary>Makes the entry of a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
@@ -206,7 +208,7 @@ internal sealed class ChannelState
             }
         }
 
-        _fanOut.Deliver();
+        ChannelDeliveryWorkItem.Schedule(ref _backplaneDelivery, _fanOut, Name, Handle.Hub.Logger);
     }
 
     /// <summary>Ends a catch-up that could not read: held messages are dropped, as the next catch-up reads them again.</summary>

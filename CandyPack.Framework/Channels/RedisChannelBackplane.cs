@@ -16,6 +16,9 @@ namespace CandyPack.Channels;
 /// outbox, and pub/sub messages are left for the catch-up. A background loop waits for Redis, checks that the
 /// subscription hears again, then per channel appends the outbox, reads back everything after the newest shared id
 /// it had delivered, and delivers what other instances published meanwhile, skipping what it delivered itself.
+/// Under a channel's <see cref="RedisChannelLink.Gate"/> only order is decided (ids, history, outbox, catch-up);
+/// the fan-out to this instance's subscribers runs afterwards on the thread pool, one delivery per channel at a
+/// time, so neither a publisher nor the subscription reader waits for a channel's subscribers.
 /// </remarks>
 internal sealed partial class RedisChannelBackplane : IDisposable
 {

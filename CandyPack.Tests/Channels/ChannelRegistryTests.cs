@@ -13,7 +13,9 @@ public sealed class ChannelRegistryTests
     {
         await using var server = await CandyServer.StartAsync(TestSite.Create(
             "Streams",
-            """{ "channels": { "history": 4, "historyAge": 1, "maxChannels": 0 } }"""));
+            """{ "channels": { "history": 4, "historyAge": 15, "maxChannels": 0 } }"""));
+
+        // The history outlives the publishing even on a loaded machine, so the peak sees every channel alive.
         var hub = ChannelSite.Runtime(server).Channels;
         var start = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -23,7 +25,7 @@ public sealed class ChannelRegistryTests
         }
 
         var peak = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.That(await Eventually.TrueAsync(() => hub.Count == 0, TimeSpan.FromSeconds(60)), Is.True, $"{hub.Count} channels are still held after their history expired");
+        Assert.That(await Eventually.TrueAsync(() => hub.Count == 0, TimeSpan.FromSeconds(120)), Is.True, $"{hub.Count} channels are still held after their history expired");
         var end = GC.GetTotalMemory(forceFullCollection: true);
 
         Assert.That(peak - start, Is.GreaterThan(10 * 1024 * 1024), "100,000 channels with history should take real memory while they live");
