@@ -116,10 +116,7 @@ internal sealed class ChannelFanOut(Lock gate)
     {
         foreach (var subscriber in subscribers)
         {
-            foreach (var entry in batch)
-            {
-                subscriber.Offer(entry);
-            }
+            subscriber.Offer(batch);
         }
     }
 }

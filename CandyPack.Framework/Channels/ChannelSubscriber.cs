@@ -2,7 +2,7 @@ namespace CandyPack.Channels;
 
 /// <summary>
 /// One request's subscription to a channel. While its missed messages are replayed it holds live ones back; then
-/// it goes live and every message goes straight to the connection's queue. Its own small lock orders the fan-out
+/// it goes live and every message goes straight to the connection. Its own small lock orders the fan-out
 /// against the end of the replay; the channel's lock is never held here.
 /// </summary>
 internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
@@ -16,11 +16,32 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit)
     /// <summary>The newest id this connection has been given; older or equal ids are duplicates.</summary>
     public ChannelMessageId LastId { get; private set; }
 
-    public void Offer(in ChannelHistoryEntry entry)
+    /// <summary>Offers messages in id order; a live subscriber's connection gets the new ones together, with one flush.</summary>
+    public void Offer(ReadOnlySpan<ChannelHistoryEntry> batch)
     {
         lock (_gate)
         {
-            OfferLocked(entry);
+            if (!_live || batch.Length == 1)
+            {
+                foreach (var entry in batch)
+                {
+                    OfferLocked(entry);
+                }
+
+                return;
+            }
+
+            var fresh = 0;
+            while (fresh < batch.Length && batch[fresh].Id <= LastId)
+            {
+                fresh++;
+            }
+
+            if (fresh < batch.Length)
+            {
+                LastId = batch[^1].Id;
+                Stream.PushShared(batch[fresh..], static entry => entry.Message);
+            }
         }
     }
 

@@ -26,7 +26,6 @@ public sealed class CandyStream
     private readonly ILogger _logger;
     private readonly StreamConnectionWriter _writer;
     private readonly StreamQueue _queue;
-    private readonly Lock _gate = new();
     private readonly StreamCloseHandlers _onClose;
     private readonly StreamInbox? _inbox;
     private CancellationTokenRegistration _clientGone;
@@ -82,16 +81,7 @@ public sealed class CandyStream
     internal StreamEnding Ending => _ending;
 
     /// <summary>The failure the stream closed with, told to the client after the rest of the stream.</summary>
-    internal Exception? Failure
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _failure;
-            }
-        }
-    }
+    internal Exception? Failure => Volatile.Read(ref _failure);
 
     /// <summary>Sends one message: a string as it is, anything else as JSON.</summary>
     /// <returns><see langword="false"/> when the stream is closed or the message was refused (slow consumer).</returns>
@@ -198,10 +188,7 @@ public sealed class CandyStream
             _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
         }
 
-        lock (_gate)
-        {
-            _failure ??= error;
-        }
+        Interlocked.CompareExchange(ref _failure, error, null);
 
         BeginClosing(transient ? StreamEnding.Reconnect : StreamEnding.End);
     }
@@ -226,12 +213,40 @@ public sealed class CandyStream
             // Releases a writer blocked on a client that stopped reading.
             _context.Abort();
         }
+
+        // An idle connection has no writer to notice the cut: one is woken to finish the stream.
+        _writer.Wake();
     }
 
     /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
     internal void Check(long now, long idleAfter, long stallAfter) => _writer.Check(now, idleAfter, stallAfter);
 
-    /// <summary>Queues a message made once for many connections (a channel's live message).</summary>
+    /// <summary>Sends messages made once for many connections (a channel's live messages), in order; an idle connection gets them with one flush.</summary>
+    /// <returns><see langword="false"/> when the stream is closed or a message was refused (slow consumer).</returns>
+    internal bool PushShared<T>(ReadOnlySpan<T> messages, Func<T, SharedMessage> select)
+    {
+        if (Volatile.Read(ref _state) != StateOpen)
+        {
+            return false;
+        }
+
+        if (_writer.TryWriteAllNow(messages, select))
+        {
+            return true;
+        }
+
+        foreach (var message in messages)
+        {
+            if (!Push(StreamMessage.Share(select(message))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sends a message made once for many connections (a channel's live message).</summary>
     internal bool PushShared(SharedMessage message) => Push(StreamMessage.Share(message));
 
     /// <summary>Writes a message made once for many connections, waiting while the queue is full (a channel's replay).</summary>
@@ -242,7 +257,7 @@ public sealed class CandyStream
     /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
     /// failure and the <c>end</c> event, so nothing the handler did can land after the end.
     /// </summary>
-    internal Task EndAsync() => _writer.EndAsync();
+    internal ValueTask EndAsync() => _writer.EndAsync();
 
     /// <summary>Called by the writer when it has stopped: the one place a stream finishes closing.</summary>
     internal void Finish()
@@ -261,6 +276,7 @@ public sealed class CandyStream
         {
             _ending = ending;
             _queue.Complete();
+            _writer.Wake();
         }
     }
 
@@ -271,7 +287,7 @@ public sealed class CandyStream
             return false;
         }
 
-        if (_queue.TryWrite(message))
+        if (_writer.TryPush(message))
         {
             return true;
         }
@@ -291,5 +307,5 @@ public sealed class CandyStream
 
     /// <summary>Queues for a pulled producer: at once when there is room, else once the writer has made some.</summary>
     private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken) =>
-        Volatile.Read(ref _state) == StateOpen ? _queue.WriteAsync(message, cancellationToken) : ValueTask.FromResult(false);
+        Volatile.Read(ref _state) == StateOpen ? _writer.PullAsync(message, cancellationToken) : ValueTask.FromResult(false);
 }

@@ -9,7 +9,6 @@ namespace CandyPack.Streaming;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer; it is cancelled on close and needs no disposal.")]
 internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
 {
-    private readonly Lock _gate = new();
     private List<Action>? _handlers;
     private CancellationTokenSource? _cancellation;
     private bool _closed;
@@ -18,7 +17,7 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
     {
         get
         {
-            lock (_gate)
+            lock (this)
             {
                 if (_cancellation is null)
                 {
@@ -36,7 +35,7 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
 
     public void Add(Action handler)
     {
-        lock (_gate)
+        lock (this)
         {
             if (!_closed)
             {
@@ -50,7 +49,7 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
 
     public void Remove(Action handler)
     {
-        lock (_gate)
+        lock (this)
         {
             _handlers?.Remove(handler);
         }
@@ -60,7 +59,7 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
     public void CancelProducers()
     {
         CancellationTokenSource? cancellation;
-        lock (_gate)
+        lock (this)
         {
             cancellation = _cancellation;
         }
@@ -79,7 +78,7 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
     public void Close()
     {
         List<Action>? handlers;
-        lock (_gate)
+        lock (this)
         {
             _closed = true;
             handlers = _handlers;

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -6,21 +7,37 @@ using Microsoft.Extensions.Logging;
 namespace CandyPack.Streaming;
 
 /// <summary>
-/// The one writer of a stream's connection: drains the queue into the transport, coalescing flushes, until the stream
-/// closes; then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the
-/// failure the stream closed with and the <c>end</c> event.
+/// The one writer of a stream's connection at any moment. Whoever sends while the connection is idle takes it over
+/// (an ownership flag: idle, owned, finished) and writes straight into the transport on its own thread; what arrives
+/// while it is owned waits in the queue and the owner writes it too, flushing once for all. A flush the client holds
+/// up (backpressure, or a transport whose send is asynchronous) passes ownership to a continuation that awaits it, so
+/// no sender ever waits for a client. Once the stream closes and the queue is drained, the owner finishes the stream;
+/// then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the failure
+/// the stream closed with and the <c>end</c> event.
 /// </summary>
-internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
+internal sealed partial class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
+    : IThreadPoolWorkItem, IValueTaskSource
 {
     private const int FlushThreshold = 32 * 1024;
 
-    private Task? _completion;
+    private const int Idle = 0;
+    private const int Owned = 1;
+    private const int Finished = 2;
+
+    private const int EndNone = 0;
+    private const int EndAwaited = 1;
+    private const int EndWriterFinished = 2;
+
+    /// <summary>Who may write: nobody (idle), one thread or continuation (owned), nobody ever again (finished). Owned until opened.</summary>
+    private int _owner = Owned;
+    private bool _started;
+    private bool _opened;
+    private TaskCompletionSource? _done;
+    private int _end;
+    private ManualResetValueTaskSourceCore<bool> _ended = new() { RunContinuationsAsynchronously = true };
     private long _lastDataWrite = Environment.TickCount64;
     private long _flushPendingSince;
     private long _lastBeat;
-
-    /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
-    public Task Completion => _completion ?? Task.CompletedTask;
 
     /// <summary>When the last application message was written (<see cref="Environment.TickCount64"/>); heartbeats do not count.</summary>
     public long LastDataWrite => Volatile.Read(ref _lastDataWrite);
@@ -28,143 +45,208 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
     /// <summary>Since when a flush has waited for the client (<see cref="Environment.TickCount64"/>), or 0 when none is waiting.</summary>
     public long FlushPendingSince => Volatile.Read(ref _flushPendingSince);
 
-    public void Start() => _completion = RunAsync();
+    /// <summary>Sends the headers and what was queued before, on the thread pool: the handler goes on meanwhile.</summary>
+    public void Start()
+    {
+        Volatile.Write(ref _started, true);
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>A scheduled turn as owner: the opening, a wake-up, or finishing off the thread of a sender.</summary>
+    void IThreadPoolWorkItem.Execute() => Run(inline: false, written: 0);
+
+    private bool TryClaim() => Interlocked.CompareExchange(ref _owner, Owned, Idle) == Idle;
 
     /// <summary>
-    /// The registry's periodic look: cuts a client whose write has made no progress for <paramref name="stallAfter"/> ms,
-    /// and queues a heartbeat when neither a message nor a heartbeat went out for <paramref name="idleAfter"/> ms (a
-    /// heartbeat is not activity, so it never delays the next heartbeat).
+    /// Called as owner, after writing <paramref name="written"/> messages of its own: writes everything queued, flushes,
+    /// and lets go, or hands ownership to a continuation when a flush must be awaited. On a sender's thread
+    /// (<paramref name="inline"/>) the stream is never finished here: the close handlers run on the thread pool, not
+    /// inside someone's Send.
     /// </summary>
-    public void Check(long now, long idleAfter, long stallAfter)
+    private void Run(bool inline, long written, bool flushNeeded = false)
     {
-        if (stallAfter > 0 && FlushPendingSince is var since and > 0 && now - since >= stallAfter)
-        {
-            logger.LogWarning(
-                "Stream {Route} to {Client}: no write progress for {Seconds}s; the connection was cut (stalled client; stream.writeTimeout in config.json)",
-                stream.Route,
-                context.Connection.RemoteIpAddress,
-                stallAfter / 1000.0);
-            stream.Cut("stalled client", abort: true);
-            return;
-        }
-
-        if (idleAfter > 0 && stream.IsOpen && now - Math.Max(LastDataWrite, _lastBeat) >= idleAfter)
-        {
-            _lastBeat = now;
-            queue.TryWrite(StreamMessage.Heartbeat);
-        }
-    }
-
-    /// <summary>Writes what follows the drained queue: the failure, a reconnection hint, and <c>end</c> when the stream ended on purpose.</summary>
-    public async Task EndAsync()
-    {
-        if (_completion is null)
-        {
-            // Never started (opening it failed): there is no event stream to end.
-            return;
-        }
-
-        await _completion;
         try
         {
-            await WriteEndingAsync(stream.Ending);
-        }
-        finally
-        {
-            await transport.CloseAsync(stream.Ending);
-        }
-    }
-
-    private async Task WriteEndingAsync(StreamEnding ending)
-    {
-        if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
-        try
-        {
-            var written = 0;
-            if (stream.Failure is { } failure)
+            if (!_opened)
             {
-                transport.Write(StreamMessage.Message(new StreamError(StreamFailure.ClientMessage(failure, context))));
-                if (ending == StreamEnding.Reconnect)
+                _opened = true;
+                var opening = transport.OpenAsync(stream.Registry.Options.Retry);
+                if (!opening.IsCompletedSuccessfully)
                 {
-                    transport.WriteRetry(stream.Registry.Options.Retry ?? StreamFailure.DefaultRetryMilliseconds);
+                    // A handshake to wait for (WebSocket): the continuation owns the connection until it is done.
+                    _ = ContinueAfterOpenAsync(opening);
+                    return;
                 }
 
-                written++;
+                flushNeeded = true;
             }
 
-            if (ending == StreamEnding.End)
+            while (true)
             {
-                transport.WriteEnd();
-                written++;
-            }
-
-            if (written > 0)
-            {
-                await FlushAsync(written);
-            }
-        }
-        catch (Exception e) when (IsConnectionGone(e))
-        {
-            logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        await Task.Yield();
-        long written = 0;
-        try
-        {
-            await transport.OpenAsync(stream.Registry.Options.Retry);
-            do
-            {
-                while (stream.Ending != StreamEnding.Cut && queue.Reader.TryRead(out var message))
+                while (stream.Ending != StreamEnding.Cut && queue.TryRead(out var message))
                 {
                     Write(message);
                     written++;
                     if (transport.UnflushedBytes >= FlushThreshold)
                     {
-                        if ((await FlushAsync(written)).IsCompleted)
+                        if (!Flushed(written))
                         {
-                            stream.Cut("the connection closed", abort: false);
                             return;
                         }
 
                         written = 0;
+                        flushNeeded = false;
                     }
                 }
 
-                if (stream.Ending == StreamEnding.Cut)
+                if ((written > 0 || flushNeeded) && stream.Ending != StreamEnding.Cut)
                 {
+                    if (!Flushed(written))
+                    {
+                        return;
+                    }
+
+                    written = 0;
+                    flushNeeded = false;
+                }
+
+                if (stream.Ending == StreamEnding.Cut || (queue.IsCompleted && queue.IsEmpty))
+                {
+                    FinishAsOwner(inline);
                     return;
                 }
 
-                if ((await FlushAsync(written)).IsCompleted)
+                // A full fence, not just a release: the look at the queue below must not be answered before the
+                // connection is seen idle, or a sender that queued meanwhile and found it owned would be missed.
+                Interlocked.Exchange(ref _owner, Idle);
+
+                // A sender that queued while this thread owned the connection found it owned and left the message here.
+                if ((queue.IsEmpty && !queue.IsCompleted) || !TryClaim())
                 {
-                    stream.Cut("the connection closed", abort: false);
                     return;
                 }
-
-                written = 0;
             }
-            while (await queue.Reader.WaitToReadAsync());
-        }
-        catch (Exception e) when (IsConnectionGone(e))
-        {
-            stream.Cut("the connection closed while writing", abort: false);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Stream {Route}: writing failed; closing the stream", stream.Route);
-            stream.Cut("writing failed", abort: true);
+            Failed(e);
+            if (Volatile.Read(ref _owner) != Finished)
+            {
+                FinishAsOwner(inline);
+            }
+        }
+    }
+
+    /// <summary>Writes as the owner on a sender's thread; false when the write failed and the stream is being finished.</summary>
+    private bool WrittenNow(in StreamMessage message)
+    {
+        if (stream.Ending == StreamEnding.Cut)
+        {
+            return true;
+        }
+
+        try
+        {
+            Write(message);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Failed(e);
+            FinishAsOwner(inline: true);
+            return false;
+        }
+    }
+
+    /// <summary>Flushes; true when the flush completed at once and the connection is still there. Else the continuation (or the cut) owns it now.</summary>
+    private bool Flushed(long written)
+    {
+        var flush = FlushAsync(written);
+        if (!flush.IsCompleted)
+        {
+            // The continuation observes every outcome of the flush; nothing escapes it.
+            _ = ContinueAfterFlushAsync(flush);
+            return false;
+        }
+
+        if (flush.Result.IsCompleted)
+        {
+            stream.Cut("the connection closed", abort: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>A flush the client holds up: the registry's timer cuts the connection if it waits past <c>stream.writeTimeout</c>.</summary>
+    private async Task ContinueAfterFlushAsync(ValueTask<FlushResult> flush)
+    {
+        Volatile.Write(ref _flushPendingSince, Environment.TickCount64);
+        try
+        {
+            if ((await flush).IsCompleted)
+            {
+                stream.Cut("the connection closed", abort: false);
+            }
+        }
+        catch (Exception e)
+        {
+            Failed(e);
         }
         finally
         {
+            Volatile.Write(ref _flushPendingSince, 0);
+        }
+
+        Run(inline: false, written: 0);
+    }
+
+    /// <summary>An opening that did not complete at once; its failure finishes the stream like a failed write.</summary>
+    private async Task ContinueAfterOpenAsync(ValueTask opening)
+    {
+        try
+        {
+            await opening;
+        }
+        catch (Exception e)
+        {
+            Failed(e);
+            FinishAsOwner(inline: false);
+            return;
+        }
+
+        Run(inline: false, written: 0, flushNeeded: true);
+    }
+
+    private void Failed(Exception e)
+    {
+        if (IsConnectionGone(e))
+        {
+            stream.Cut("the connection closed while writing", abort: false);
+            return;
+        }
+
+        logger.LogError(e, "Stream {Route}: writing failed; closing the stream", stream.Route);
+        stream.Cut("writing failed", abort: true);
+    }
+
+    private void FinishAsOwner(bool inline)
+    {
+        if (inline)
+        {
+            // Still the owner; the scheduled turn finds the stream closed and finishes it.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        Volatile.Write(ref _owner, Finished);
+        try
+        {
             stream.Finish();
+        }
+        finally
+        {
+            Volatile.Read(ref _done)?.TrySetResult();
+            Ended();
         }
     }
 
@@ -180,22 +262,7 @@ internal sealed class StreamConnectionWriter(CandyStream stream, IStreamTranspor
             Hosting.CandyMetrics.BytesSent.Add(transport.UnflushedBytes);
         }
 
-        var flush = transport.FlushAsync();
-        return flush.IsCompleted ? flush : AwaitFlushAsync(flush);
-    }
-
-    /// <summary>A flush the client holds up: the registry's timer cuts the connection if it waits past <c>stream.writeTimeout</c>.</summary>
-    private async ValueTask<FlushResult> AwaitFlushAsync(ValueTask<FlushResult> flush)
-    {
-        Volatile.Write(ref _flushPendingSince, Environment.TickCount64);
-        try
-        {
-            return await flush;
-        }
-        finally
-        {
-            Volatile.Write(ref _flushPendingSince, 0);
-        }
+        return transport.FlushAsync();
     }
 
     private void Write(in StreamMessage message)

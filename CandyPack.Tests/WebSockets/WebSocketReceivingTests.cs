@@ -46,6 +46,20 @@ public sealed class WebSocketReceivingTests
     }
 
     [Test]
+    public async Task MessagesSentBeforeTheHandlerListens_AreHandedToIt()
+    {
+        var key = Probe.NewKey();
+        await using var socket = await WebSocketListener.ConnectAsync(_server.Address, $"/late-listener?key={key}");
+        await socket.WaitForMessagesAsync(1);
+
+        await socket.SendAsync("one");
+        await socket.SendAsync("two");
+        Probe.Hit(key, "sent");
+
+        Assert.That(await socket.WaitForMessagesAsync(3), Is.EqualTo(new[] { "ready", "late: one", "late: two" }));
+    }
+
+    [Test]
     public async Task OverWebSocket_TheStreamCanReceive()
     {
         await using var socket = await WebSocketListener.ReadAllAsync(_server.Address, "/can-receive");

@@ -40,6 +40,21 @@ public sealed class Www : RouteFile
 
             stream.Close();
         });
+        Route.Get("/late-listener", async candy =>
+        {
+            var key = candy.Request("key") ?? string.Empty;
+            var stream = candy.Stream();
+            stream.Send("ready");
+
+            // Listens only once the test has sent its messages: they arrived before anyone listened.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (Probe.Count(key, "sent") == 0)
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+
+            stream.On("message", text => stream.Send("late: " + text));
+        });
         Route.Get("/regular", candy => candy.Return("a regular response"));
         Route.Get("/idle", candy =>
         {

@@ -1,0 +1,205 @@
+using System.IO.Pipelines;
+using System.Threading.Tasks.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace CandyPack.Streaming;
+
+/// <summary>The writer's part in the stream's life: its completion, the periodic heartbeat and deadline look, and the end of the stream.</summary>
+internal sealed partial class StreamConnectionWriter
+{
+    /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
+    public Task Completion
+    {
+        get
+        {
+            if (!Volatile.Read(ref _started) || Volatile.Read(ref _owner) == Finished)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = Volatile.Read(ref _done) ??
+                Interlocked.CompareExchange(ref _done, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null) ??
+                _done!;
+            if (Volatile.Read(ref _owner) == Finished)
+            {
+                // Finished between the two looks: it may not have seen the source.
+                done.TrySetResult();
+            }
+
+            return done.Task;
+        }
+    }
+
+    /// <summary>
+    /// The registry's periodic look: cuts a client whose write has made no progress for <paramref name="stallAfter"/> ms,
+    /// and sends a heartbeat when neither a message nor a heartbeat went out for <paramref name="idleAfter"/> ms (a
+    /// heartbeat is not activity, so it never delays the next heartbeat).
+    /// </summary>
+    public void Check(long now, long idleAfter, long stallAfter)
+    {
+        if (stallAfter > 0 && FlushPendingSince is var since and > 0 && now - since >= stallAfter)
+        {
+            logger.LogWarning(
+                "Stream {Route} to {Client}: no write progress for {Seconds}s; the connection was cut (stalled client; stream.writeTimeout in config.json)",
+                stream.Route,
+                context.Connection.RemoteIpAddress,
+                stallAfter / 1000.0);
+            stream.Cut("stalled client", abort: true);
+            return;
+        }
+
+        if (idleAfter > 0 && stream.IsOpen && now - Math.Max(LastDataWrite, _lastBeat) >= idleAfter)
+        {
+            _lastBeat = now;
+            TryPush(StreamMessage.Heartbeat);
+        }
+    }
+
+    /// <summary>
+    /// Awaited by the request's endpoint once its handler has returned: completes when the stream has finished and
+    /// what follows the drained queue is written (the failure, a reconnection hint, and <c>end</c> when the stream
+    /// ended on purpose). Whichever comes second, this call or the writer finishing, writes that ending; an idle stream
+    /// waits here with no task or suspended method of its own.
+    /// </summary>
+    public ValueTask EndAsync()
+    {
+        if (!Volatile.Read(ref _started))
+        {
+            // Never started (opening it failed): there is no event stream to end.
+            return default;
+        }
+
+        if (Interlocked.CompareExchange(ref _end, EndAwaited, EndNone) == EndWriterFinished)
+        {
+            return WriteEndingAsync();
+        }
+
+        return new ValueTask(this, _ended.Version);
+    }
+
+    void IValueTaskSource.GetResult(short token) => _ended.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _ended.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _ended.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>Called by the owner as it finishes: the endpoint already waits, so the ending is written now.</summary>
+    private void Ended()
+    {
+        if (Interlocked.CompareExchange(ref _end, EndWriterFinished, EndNone) != EndAwaited)
+        {
+            return;
+        }
+
+        ValueTask writing;
+        try
+        {
+            writing = WriteEndingAsync();
+        }
+        catch (Exception e)
+        {
+            _ended.SetException(e);
+            return;
+        }
+
+        if (writing.IsCompletedSuccessfully)
+        {
+            _ended.SetResult(true);
+            return;
+        }
+
+        _ = SignalWhenWrittenAsync(writing);
+    }
+
+    /// <summary>Hands the outcome of a slow ending write to the waiting endpoint; nothing escapes it.</summary>
+    private async Task SignalWhenWrittenAsync(ValueTask writing)
+    {
+        try
+        {
+            await writing;
+            _ended.SetResult(true);
+        }
+        catch (Exception e)
+        {
+            _ended.SetException(e);
+        }
+    }
+
+    /// <summary>
+    /// Writes the failure, a reconnection hint and <c>end</c>, then lets the transport close the connection the way the
+    /// stream ended (a WebSocket's close status); the stream has finished, so nobody else writes to it any more.
+    /// </summary>
+    private async ValueTask WriteEndingAsync()
+    {
+        try
+        {
+            await WriteEndingMessagesAsync();
+        }
+        finally
+        {
+            await transport.CloseAsync(stream.Ending);
+        }
+    }
+
+    private ValueTask WriteEndingMessagesAsync()
+    {
+        var ending = stream.Ending;
+        if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
+        {
+            return default;
+        }
+
+        try
+        {
+            var written = 0;
+            if (stream.Failure is { } failure)
+            {
+                transport.Write(StreamMessage.Message(new StreamError(StreamFailure.ClientMessage(failure, context))));
+                if (ending == StreamEnding.Reconnect)
+                {
+                    transport.WriteRetry(stream.Registry.Options.Retry ?? StreamFailure.DefaultRetryMilliseconds);
+                }
+
+                written++;
+            }
+
+            if (ending == StreamEnding.End)
+            {
+                transport.WriteEnd();
+                written++;
+            }
+
+            if (written > 0)
+            {
+                var flush = FlushAsync(written);
+                if (!flush.IsCompleted)
+                {
+                    return AwaitEndingFlushAsync(flush);
+                }
+
+                _ = flush.Result;
+            }
+        }
+        catch (Exception e) when (IsConnectionGone(e))
+        {
+            EndingLost();
+        }
+
+        return default;
+    }
+
+    private async ValueTask AwaitEndingFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            await flush;
+        }
+        catch (Exception e) when (IsConnectionGone(e))
+        {
+            EndingLost();
+        }
+    }
+
+    private void EndingLost() => logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
+}

@@ -1,0 +1,104 @@
+namespace CandyPack.Streaming;
+
+/// <summary>The ways in: a sender's message written now when the connection is idle, else queued for its owner; a pulled producer's message queued, waiting for room.</summary>
+internal sealed partial class StreamConnectionWriter
+{
+    /// <summary>
+    /// Writes <paramref name="message"/> now, on the caller's thread, when the connection is idle; else queues it for
+    /// the current owner. Never waits for the client. False when the queue is full or completed.
+    /// </summary>
+    public bool TryPush(in StreamMessage message)
+    {
+        if (queue.IsEmpty && TryClaim())
+        {
+            if (WrittenNow(message))
+            {
+                Run(inline: true, written: 1);
+            }
+
+            return true;
+        }
+
+        if (!queue.TryWrite(message))
+        {
+            return false;
+        }
+
+        // The owner may have let go between the two looks: then the queue is this thread's to write.
+        if (TryClaim())
+        {
+            Run(inline: true, written: 0);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes all of <paramref name="messages"/> now, with one flush, on the caller's thread when the connection is
+    /// idle and nothing is queued; false (nothing written) when the connection is busy: then they go one by one.
+    /// </summary>
+    public bool TryWriteAllNow<T>(ReadOnlySpan<T> messages, Func<T, SharedMessage> select)
+    {
+        if (!queue.IsEmpty || !TryClaim())
+        {
+            return false;
+        }
+
+        foreach (var message in messages)
+        {
+            if (!WrittenNow(StreamMessage.Share(select(message))))
+            {
+                return true;
+            }
+        }
+
+        Run(inline: true, written: messages.Length);
+        return true;
+    }
+
+    /// <summary>Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast producer's messages share flushes.</summary>
+    public ValueTask<bool> PullAsync(StreamMessage message, CancellationToken cancellationToken)
+    {
+        if (queue.TryWrite(message))
+        {
+            Wake();
+            return ValueTask.FromResult(true);
+        }
+
+        return queue.IsCompleted ? ValueTask.FromResult(false) : WaitAndPullAsync(message, cancellationToken);
+    }
+
+    /// <summary>Something changed while the connection may be idle (queued messages, the stream closing): an idle one is written on the thread pool.</summary>
+    public void Wake()
+    {
+        if (TryClaim())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    private async ValueTask<bool> WaitAndPullAsync(StreamMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await queue.WaitForRoomAsync(cancellationToken);
+                if (queue.TryWrite(message))
+                {
+                    Wake();
+                    return true;
+                }
+
+                if (queue.IsCompleted)
+                {
+                    return false;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
