@@ -27,6 +27,12 @@ internal sealed class BenchSettings
 
     public int GeneratorItems => Quick ? 100_000 : 1_000_000;
 
+    /// <summary>Items of the generator read in each way of the compression scenario.</summary>
+    public int CompressionItems => Quick ? 20_000 : 200_000;
+
+    /// <summary>Channel ticks of the compression scenario, published one at a time.</summary>
+    public int CompressionTicks => Quick ? 200 : 1_000;
+
     public IReadOnlyList<int> BroadcastClients => Quick ? [100, 1_000] : [1_000, 10_000];
 
     public int BroadcastMessages => Quick ? 5 : 10;

@@ -48,7 +48,7 @@ internal static class SuiteRunner
             - {started:yyyy-MM-dd HH:mm} UTC, {minutes:0.0} min; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {build}.
             - Load average at start (1/5/15 min): {loadAtStart}. Other work on the machine shows up in every figure.
             - Each server is a separate process on 127.0.0.1 with the workstation GC (DOTNET_gcServer=0), both sides alike; the clients run in this process.
-            - Baseline: plain ASP.NET Core minimal API, TypedResults.ServerSentEvents for streams, Results.Json for JSON.
+            - Baseline: plain ASP.NET Core minimal API, TypedResults.ServerSentEvents for streams, Results.Json for JSON; a figure that says "vs" names its baseline instead (a SignalR hub, CandyPack over SSE, CandyPack uncompressed).
 
             """);
     }

@@ -1,6 +1,9 @@
 namespace CandyPack.Benchmarks.Reporting;
 
-/// <summary>One figure of the table, measured on both servers in the same run.</summary>
+/// <summary>
+/// One figure of the table, measured on both sides in the same run. The baseline is plain ASP.NET Core unless the
+/// figure names another after "vs" (a SignalR hub, CandyPack itself over another transport or without compression).
+/// </summary>
 /// <param name="Format">Turns a value into text with its unit, such as <c>1.2 µs</c>.</param>
 internal sealed record Measurement(string Figure, double Candy, double Baseline, Func<double, string> Format, Target? Target = null)
 {

@@ -12,7 +12,7 @@ internal sealed class ResultTable
     {
         _rows.Add(measurement);
         // Printed as they come, so a long run shows progress and a failure later loses nothing.
-        Console.Error.WriteLine($"  {measurement.Figure}: CandyPack {measurement.Format(measurement.Candy)}, ASP.NET Core {measurement.Format(measurement.Baseline)} ({Units.Ratio(measurement.Ratio)})");
+        Console.Error.WriteLine($"  {measurement.Figure}: CandyPack {measurement.Format(measurement.Candy)}, baseline {measurement.Format(measurement.Baseline)} ({Units.Ratio(measurement.Ratio)})");
     }
 
     /// <summary>A line printed under the table: a failure, a caveat of the measurement.</summary>
@@ -25,7 +25,7 @@ internal sealed class ResultTable
     public string ToMarkdown(bool judgeTargets)
     {
         var text = new StringBuilder();
-        text.AppendLine("| Figure | CandyPack | ASP.NET Core | CandyPack ÷ ASP.NET Core | Target | Result |");
+        text.AppendLine("| Figure | CandyPack | Baseline | CandyPack ÷ baseline | Target | Result |");
         text.AppendLine("|---|---:|---:|---:|---|---|");
         foreach (var row in _rows)
         {

@@ -25,6 +25,8 @@ internal sealed class Target
 
     public static Target RatioAtLeast(double ratio) => new(ratio, true, true, false, Invariant($"≥ {ratio:0.0#}× baseline"));
 
+    public static Target RatioBelow(double ratio) => new(ratio, true, false, true, Invariant($"< {ratio:0.0#}× baseline"));
+
     public static Target Below(double value, string shown) => new(value, false, false, true, "< " + shown);
 
     public static Target AtMost(double value, string shown) => new(value, false, false, false, "≤ " + shown);

@@ -14,6 +14,8 @@ internal static class Units
 
     public static string Milliseconds(double milliseconds) => double.IsNaN(milliseconds) ? None : milliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 
+    public static string Bytes(double bytes) => double.IsNaN(bytes) ? None : bytes.ToString("0.0", CultureInfo.InvariantCulture) + " B";
+
     public static string KiB(double bytes) => double.IsNaN(bytes) ? None : (bytes / 1024).ToString("0.00", CultureInfo.InvariantCulture) + " KiB";
 
     public static string MiB(double bytes) => double.IsNaN(bytes) ? None : (bytes / (1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";

@@ -7,8 +7,9 @@ using CandyPack.Benchmarks.Reporting;
 namespace CandyPack.Benchmarks.Scenarios;
 
 /// <summary>
-/// (b) One message pushed to every subscriber, three ways: CandyPack's <c>candy.Channel(...).Publish</c> (how users
-/// broadcast), CandyPack's <c>Send</c> on each subscriber's handle, and the plain ASP.NET Core baseline. The server
+/// (b) One message pushed to every subscriber, five ways: CandyPack's <c>candy.Channel(...).Publish</c> (how users
+/// broadcast) over SSE and over WebSocket, CandyPack's <c>Send</c> on each subscriber's handle, the plain ASP.NET Core
+/// SSE baseline, and a SignalR hub's <c>Clients.All.SendAsync</c> (SignalR's JSON protocol over WebSocket). The server
 /// stamps each message with its publish time; every client subtracts that from the time the bytes reached it.
 /// Messages go one at a time: the next is published once every client has the last, so a message's fan-out time is
 /// its slowest delivery and nothing queues behind it. deliveries/s = deliveries ÷ the sum of the fan-out times. Each
@@ -25,6 +26,7 @@ internal static class BroadcastScenario
     public static async Task RunAsync(BenchSettings settings, ResultTable table)
     {
         await using var servers = await ServerPair.StartAsync(settings.Redis);
+        await using var signalR = await ServerProcess.StartAsync("signalr");
         if (settings.Redis is not null)
         {
             table.Note($"(b) CandyPack's site shares its channels through Redis at {settings.Redis}: each candy.Channel publish is appended to Redis and reaches subscribers through its pub/sub.");
@@ -33,18 +35,21 @@ internal static class BroadcastScenario
         var channel = new TickSubscription(servers.Candy, "/subscribe", "CandyPack (candy.Channel)");
         var handles = new TickSubscription(servers.Candy, "/subscribe/handles", "CandyPack (Send on each handle)");
         var baseline = new TickSubscription(servers.Baseline, "/subscribe", "ASP.NET Core");
-        TickSubscription[] sides = [channel, handles, baseline];
+        var channelWs = new TickSubscription(servers.Candy, "/subscribe", "CandyPack (candy.Channel, WebSocket)", TickTransport.WebSocket);
+        var hub = new TickSubscription(signalR, "/hub", "SignalR hub", TickTransport.SignalR);
+        TickSubscription[] sides = [channel, handles, baseline, channelWs, hub];
+        var unavailable = new HashSet<TickSubscription>();
         foreach (var clients in settings.BroadcastClients)
         {
             var rounds = new List<Dictionary<TickSubscription, Result>>();
             for (var round = 0; round < settings.Rounds; round++)
             {
-                // Rotating which side goes first spreads drift in the machine's other load over all three.
+                // Rotating which side goes first spreads drift in the machine's other load over all of them.
                 var results = new Dictionary<TickSubscription, Result>();
                 for (var i = 0; i < sides.Length; i++)
                 {
                     var side = sides[(round + i) % sides.Length];
-                    results[side] = await MeasureAsync(side, clients, settings, table);
+                    results[side] = unavailable.Contains(side) ? Result.None : await MeasureOrSkipAsync(side, clients, settings, table, unavailable);
                 }
 
                 rounds.Add(results);
@@ -54,20 +59,53 @@ internal static class BroadcastScenario
             var judged = clients == 10_000;
             var count = clients.ToString("N0", CultureInfo.InvariantCulture);
             var name = $"(b) broadcast to {count} clients, candy.Channel";
-            Add(channel, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, judged ? Target.RatioAtLeast(1.5) : null);
-            Add(channel, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, judged ? Target.RatioAtMost(0.6) : null);
-            Add(channel, $"{name}: p50 latency", r => r.P50, Units.Milliseconds, null);
-            Add(channel, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, judged ? Target.Below(50, "50 ms") : null);
+            Add(channel, baseline, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, judged ? Target.RatioAtLeast(1.5) : null);
+            Add(channel, baseline, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, judged ? Target.RatioAtMost(0.6) : null);
+            Add(channel, baseline, $"{name}: p50 latency", r => r.P50, Units.Milliseconds, null);
+            Add(channel, baseline, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, judged ? Target.Below(50, "50 ms") : null);
             name = $"(b) broadcast to {count} clients, Send on each handle";
-            Add(handles, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, null);
-            Add(handles, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, null);
-            Add(handles, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, null);
+            Add(handles, baseline, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, null);
+            Add(handles, baseline, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, null);
+            Add(handles, baseline, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, null);
+            name = $"(b) broadcast to {count} clients over WebSocket, candy.Channel vs a SignalR hub (Clients.All.SendAsync)";
+            Add(channelWs, hub, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, Target.RatioAtLeast(2.0));
+            Add(channelWs, hub, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, null);
+            Add(channelWs, hub, $"{name}: p50 latency", r => r.P50, Units.Milliseconds, null);
+            Add(channelWs, hub, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, Target.RatioBelow(1.0));
+            name = $"(b) broadcast to {count} clients, candy.Channel over WebSocket vs over SSE";
+            Add(channelWs, channel, $"{name}: deliveries/s", r => r.DeliveriesPerSecond, Units.PerSecond, Target.RatioAtLeast(0.9));
+            Add(channelWs, channel, $"{name}: server CPU per delivery", r => r.CpuPerDelivery, Units.Microseconds, Target.RatioAtMost(1.1));
+            Add(channelWs, channel, $"{name}: p99 latency", r => r.P99, Units.Milliseconds, Target.RatioAtMost(1.1));
 
-            void Add(TickSubscription candy, string figure, Func<Result, double> value, Func<double, string> format, Target? target)
+            void Add(TickSubscription candy, TickSubscription against, string figure, Func<Result, double> value, Func<double, string> format, Target? target)
             {
-                var round = Statistics.MedianRound([.. rounds.Select(r => (value(r[candy]), value(r[baseline])))]);
+                if (unavailable.Contains(candy) || unavailable.Contains(against))
+                {
+                    return;
+                }
+
+                var round = Statistics.MedianRound([.. rounds.Select(r => (value(r[candy]), value(r[against])))]);
                 table.Add(new Measurement(figure, round.Candy, round.Baseline, format, target));
             }
+        }
+    }
+
+    /// <summary>
+    /// A side that cannot subscribe at all (a server without the WebSocket transport answers the upgrade with its event
+    /// stream) is noted and left out of the table, so the other sides' figures still come.
+    /// </summary>
+    private static async Task<Result> MeasureOrSkipAsync(TickSubscription side, int clients, BenchSettings settings, ResultTable table, HashSet<TickSubscription> unavailable)
+    {
+        try
+        {
+            return await MeasureAsync(side, clients, settings, table);
+        }
+        catch (InvalidOperationException e) when (side.Transport != TickTransport.Sse && e.Message.Contains("instead of 101", StringComparison.Ordinal))
+        {
+            unavailable.Add(side);
+            table.Note($"{side.Label}: left out, its clients could not subscribe: {e.Message}");
+            await side.WaitForSubscribersAsync(0);
+            return Result.None;
         }
     }
 
@@ -83,7 +121,7 @@ internal static class BroadcastScenario
         var cpuBefore = TimeSpan.Zero;
         var cpuAfter = TimeSpan.Zero;
         var server = side.Server;
-        using (var crowd = await StreamCrowd.OpenAsync(server.EndPoint, side.Path, clients, Receive, 1024, TimeSpan.FromSeconds(180)))
+        using (await side.SubscribeAsync(clients, Receive, TimeSpan.FromSeconds(180)))
         {
             await side.WaitForSubscribersAsync(clients);
             for (var m = 0; m < messages; m++)
@@ -117,15 +155,15 @@ internal static class BroadcastScenario
         await side.WaitForSubscribersAsync(0);
         return Summarise(latencies, clients, warmup, messages, cpuAfter - cpuBefore);
 
-        void Receive(StreamClient client, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data)
+        void Receive(int client, long receivedAt, long seq, long sent)
         {
-            if (!TickSubscription.TryParseTick(data, out var seq, out var sent) || seq < 0 || seq >= messages)
+            if (seq < 0 || seq >= messages)
             {
-                // The subscription's first event (seq -1) or something else; neither is a delivery.
+                // The subscription's first event (seq -1); not a delivery.
                 return;
             }
 
-            latencies[(seq * clients) + client.Index] = client.ReceivedAt - sent;
+            latencies[(seq * clients) + client] = receivedAt - sent;
             if (Interlocked.Decrement(ref remaining[seq]) == 0)
             {
                 delivered[seq].TrySetResult();
@@ -174,5 +212,9 @@ internal static class BroadcastScenario
     /// Server CPU time from the first measured publish to the last delivery (pauses included, in which the server
     /// idles), per delivery: unlike latency, this does not depend on how fast the clients in this process read.
     /// </param>
-    private sealed record Result(double DeliveriesPerSecond, double P50, double P99, double CpuPerDelivery);
+    private sealed record Result(double DeliveriesPerSecond, double P50, double P99, double CpuPerDelivery)
+    {
+        /// <summary>The figures of a side that could not be measured.</summary>
+        public static Result None { get; } = new(double.NaN, double.NaN, double.NaN, double.NaN);
+    }
 }

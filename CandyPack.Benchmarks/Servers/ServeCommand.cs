@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CandyPack.Benchmarks.Servers;
 
 /// <summary>
-/// <c>serve candy|baseline</c>: the server process. It prints <c>@port &lt;http port&gt; &lt;h2c port&gt;</c> once listening, then obeys
+/// <c>serve candy|baseline|signalr</c>: the server process. It prints <c>@port &lt;http port&gt; &lt;h2c port&gt;</c> once listening, then obeys
 /// <see cref="ControlLoop"/> until told to quit or its stdin closes.
 /// </summary>
 internal static class ServeCommand
@@ -16,7 +16,8 @@ internal static class ServeCommand
         {
             "candy" => CandyServer.Build(),
             "baseline" => BaselineServer.Build(),
-            _ => throw new ArgumentException($"Unknown server '{side}': use candy or baseline.", nameof(side)),
+            "signalr" => SignalRServer.Build(),
+            _ => throw new ArgumentException($"Unknown server '{side}': use candy, baseline or signalr.", nameof(side)),
         };
 
         await using (app)

@@ -64,6 +64,7 @@ internal static class CandyApplication
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
         builder.Services.AddSingleton<SiteActivator>();
         builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
+        Streaming.StreamCompression.AddServices(builder.Services);
         if (server.MaxConcurrentRequests > 0)
         {
             ConcurrencyLimit.AddTo(builder.Services, server.MaxConcurrentRequests);
@@ -120,6 +121,7 @@ internal static class CandyApplication
             app.UseAuthorization();
         }
 
+        Streaming.StreamCompression.Use(app);
         app.Use((context, next) =>
         {
             if (context.GetEndpoint() is not null)

@@ -25,6 +25,12 @@ public sealed class StreamOptions
     /// <summary>The socket send buffer of an HTTP/1.1 stream's connection, in bytes. Default 65,536; 0 leaves the system's.</summary>
     public int SendBuffer { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Compresses event streams with Brotli or gzip when the client's <c>Accept-Encoding</c> allows it. Every batch of
+    /// events the stream flushes is flushed through the compressor, so compression holds nothing back. Default false.
+    /// </summary>
+    public bool Compression { get; set; }
+
     /// <summary>The most streams open at once on this site; further ones get 503 with <c>Retry-After</c>. Default 0 (no limit).</summary>
     public int MaxStreams { get; set; }
 

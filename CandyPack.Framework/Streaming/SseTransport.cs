@@ -31,8 +31,13 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
             StreamSocket.BoundSendBuffer(context, sendBuffer);
         }
 
-        // Neither response buffering nor compression may hold an event back.
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // Nothing may hold an event back. Response compression (stream.compression) is flushed with every batch the
+        // writer flushes; told to disable buffering, it would flush after every write instead and compress far less.
+        if (context.Features.Get<IHttpsCompressionFeature>() is null)
+        {
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        }
+
         if (retryMilliseconds is { } retry)
         {
             SseFormatter.WriteRetry(_writer, retry);
