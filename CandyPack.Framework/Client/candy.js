@@ -31,10 +31,13 @@ var Candy = (() => {
       return data;
     }
   }
-  function resolve(url, lastEventId) {
+  function resolve(url, lastEventId, token) {
     const target = new URL(url, globalThis.location ? globalThis.location.href : void 0);
     if (lastEventId) {
       target.searchParams.set("lastEventId", lastEventId);
+    }
+    if (token) {
+      target.searchParams.set("token", token);
     }
     return target;
   }
@@ -193,6 +196,22 @@ var Candy = (() => {
     }
     function connect() {
       timer = null;
+      if (typeof settings.token !== "function") {
+        open(settings.token);
+        return;
+      }
+      let token;
+      try {
+        token = Promise.resolve(settings.token());
+      } catch (error) {
+        token = Promise.reject(error);
+      }
+      token.then(
+        (value) => !closed && open(value == null ? "" : String(value)),
+        (error) => !closed && dropped("token", failure(`${url}: the token provider failed: ${error && error.message}`, error), false)
+      );
+    }
+    function open(token) {
       const kind = choose();
       let live = true;
       const on = {
@@ -211,7 +230,8 @@ var Candy = (() => {
         }
       };
       try {
-        const current = kind === "websocket" ? openWebSocket(resolve(url, lastEventId), on) : openSse(resolve(url, lastEventId), settings, on);
+        const target = resolve(url, lastEventId, token);
+        const current = kind === "websocket" ? openWebSocket(target, on) : openSse(target, settings, on);
         connection = { close: () => {
           live = false;
           current.close();

@@ -259,6 +259,39 @@ public sealed class CandyListenTransportTests
         new object[] { url, options });
 
     /// <summary>A plain page of the site on <paramref name="origin"/> with candy.js loaded and its connections counted.</summary>
+    [TestCase("websocket")]
+    [TestCase("sse")]
+    public async Task TokenProvider_IsAskedBeforeEveryConnection_SoARefusedTokenIsReplacedOnTheRetry(string transport)
+    {
+        var page = await OpenPageAsync(Origin);
+        await page.EvaluateAsync(
+            """
+            async (transport) => {
+              const signIn = await fetch('/chat/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'token user' }) });
+              if (!signIn.ok) throw new Error('sign-in answered ' + signIn.status);
+              window.tokenCalls = 0;
+              window.errors = 0;
+              window.opens = 0;
+              const token = async () => {
+                tokenCalls++;
+                if (tokenCalls === 1) return 'a-token-the-server-never-signed';
+                return (await (await fetch('/chat/token')).json()).token;
+              };
+              window.listener = Candy.listen('/chat/stream', () => {}, { transport, token, reconnectDelay: 100, onError: () => errors++, onOpen: () => opens++ });
+            }
+            """,
+            transport);
+
+        await page.WaitForFunctionAsync("() => opens === 1", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await page.EvaluateAsync<int>("() => errors"), Is.GreaterThanOrEqualTo(1), "the first token was refused, although the page is signed in: the token went into the URL");
+            Assert.That(await page.EvaluateAsync<int>("() => tokenCalls"), Is.GreaterThanOrEqualTo(2), "the provider was asked again for the retry");
+            Assert.That(await page.EvaluateAsync<string>("() => listener.transport"), Is.EqualTo(transport));
+        });
+    }
+
     private async Task<IPage> OpenPageAsync(Uri origin, params (string Name, string Value)[] cookies)
     {
         var page = await _chromium.NewPageAsync(origin, cookies);

@@ -40,6 +40,12 @@ export interface ListenOptions {
   events?: Record<string, MessageHandler>;
   /** Resume after this id from the first connection on, as after a reconnect (a page that kept the last id it showed). */
   lastEventId?: string;
+  /**
+   * A subscribe token for the stream URL (`?token=`), as a string or as a function asked before every connection
+   * (reconnects included), so a short-lived token is renewed before it is presented again. A function that throws or
+   * rejects counts as a failed connection: `onError`, then another try after the backoff.
+   */
+  token?: string | (() => string | Promise<string>);
   /** SSE: send cookies cross-origin (fetch's `credentials: 'include'`). Default false. */
   withCredentials?: boolean;
 }

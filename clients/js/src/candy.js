@@ -15,6 +15,7 @@
  *     maxReconnectDelay: 30000,       // the longest wait once failures in a row have doubled it
  *     events: { reset: reload },      // handlers for named events, called like onMessage
  *     lastEventId: '',                // resume after this id from the first connection on
+ *     token: () => fetchToken(),      // a subscribe token (string or promise), asked for before every connection
  *     withCredentials: false,         // SSE: send cookies cross-origin
  *   });
  *   listener.send({ text: 'hi' });    // over WebSocket: true once sent, false while (re)connecting; throws over SSE
@@ -42,10 +43,13 @@ function parse(data) {
   }
 }
 
-function resolve(url, lastEventId) {
+function resolve(url, lastEventId, token) {
   const target = new URL(url, globalThis.location ? globalThis.location.href : undefined);
   if (lastEventId) {
     target.searchParams.set('lastEventId', lastEventId);
+  }
+  if (token) {
+    target.searchParams.set('token', token);
   }
   return target;
 }
@@ -216,8 +220,27 @@ export function listen(url, onMessage, options) {
     return probing || sseOnly.has(origin) || typeof WebSocket === 'undefined' ? 'sse' : 'websocket';
   }
 
+  // A token provider is asked before every connection, so a reconnect never presents a token that has expired
+  // meanwhile; a provider that fails counts as a failed connection and is asked again after the backoff.
   function connect() {
     timer = null;
+    if (typeof settings.token !== 'function') {
+      open(settings.token);
+      return;
+    }
+    let token;
+    try {
+      token = Promise.resolve(settings.token());
+    } catch (error) {
+      token = Promise.reject(error);
+    }
+    token.then(
+      (value) => !closed && open(value == null ? '' : String(value)),
+      (error) => !closed && dropped('token', failure(`${url}: the token provider failed: ${error && error.message}`, error), false),
+    );
+  }
+
+  function open(token) {
     const kind = choose();
     let live = true; // false once this connection is closed or dropped: its late callbacks change nothing
     const on = {
@@ -236,7 +259,8 @@ export function listen(url, onMessage, options) {
       },
     };
     try {
-      const current = kind === 'websocket' ? openWebSocket(resolve(url, lastEventId), on) : openSse(resolve(url, lastEventId), settings, on);
+      const target = resolve(url, lastEventId, token);
+      const current = kind === 'websocket' ? openWebSocket(target, on) : openSse(target, settings, on);
       connection = { close: () => { live = false; current.close(); }, send: current.send };
     } catch (error) {
       on.drop(failure(`${url}: ${error.message}`, error), false);
