@@ -36,11 +36,13 @@ public sealed class UserStreamLimitTests
         await using var otherUser = await OpenAsync(_server, NewUser());
         await using var anonymous = await SseListener.OpenAsync(_server.Client, "/plain/stream");
 
-        Assert.Multiple(async () =>
+        // A third stream that opened would never end its body: read it only when it was refused.
+        var body = third.StatusCode == HttpStatusCode.TooManyRequests ? await third.Content.ReadAsStringAsync() : $"(the third stream opened: {third.StatusCode})";
+        Assert.Multiple(() =>
         {
             Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
             Assert.That(third.Headers.RetryAfter, Is.Not.Null);
-            Assert.That(await third.Content.ReadAsStringAsync(), Does.Contain("stream.maxPerUser"));
+            Assert.That(body, Does.Contain("stream.maxPerUser"));
             Assert.That(otherUser.Status, Is.EqualTo(HttpStatusCode.OK), "another user has their own limit");
             Assert.That(anonymous.Status, Is.EqualTo(HttpStatusCode.OK), "anonymous streams are not counted");
         });
