@@ -26,20 +26,28 @@ internal sealed class SiteRegistry
         {
             foreach (var domain in site.Domains)
             {
-                if (host.Equals(domain, StringComparison.OrdinalIgnoreCase))
+                if (SubdomainOf(host, domain) is { } subdomain)
                 {
-                    return (site, "www");
-                }
-
-                if (host.Length > domain.Length + 1 &&
-                    host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) &&
-                    host[host.Length - domain.Length - 1] == '.')
-                {
-                    return (site, host[..(host.Length - domain.Length - 1)].ToLowerInvariant());
+                    return (site, subdomain);
                 }
             }
         }
 
         return (sites.Length > 0 ? sites[0] : null, "www");
+    }
+
+    /// <summary>The subdomain <paramref name="host"/> names under <paramref name="domain"/> (<c>www</c> for the domain itself), or null when it is not under it.</summary>
+    public static string? SubdomainOf(string host, string domain)
+    {
+        if (host.Equals(domain, StringComparison.OrdinalIgnoreCase))
+        {
+            return "www";
+        }
+
+        return host.Length > domain.Length + 1 &&
+            host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) &&
+            host[host.Length - domain.Length - 1] == '.'
+            ? host[..(host.Length - domain.Length - 1)].ToLowerInvariant()
+            : null;
     }
 }

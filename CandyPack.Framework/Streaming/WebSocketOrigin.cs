@@ -45,7 +45,7 @@ internal static class WebSocketOrigin
 
         foreach (var domain in domains)
         {
-            if (uri.Host.Equals(domain, StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
+            if (Hosting.SiteRegistry.SubdomainOf(uri.Host, domain) is not null)
             {
                 return true;
             }
