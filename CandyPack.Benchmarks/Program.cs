@@ -1,7 +1,7 @@
 using CandyPack.Benchmarks.Cli;
 using CandyPack.Benchmarks.Servers;
 
-// serve candy|baseline|signalr: a server under test, started by the load client below as a child process.
+// serve candy|presence|baseline|signalr: a server under test, started by the load client below as a child process.
 if (args is ["serve", var side])
 {
     return await ServeCommand.RunAsync(side);

@@ -21,7 +21,8 @@ internal sealed class BenchSettings
 
     /// <summary>
     /// <c>--redis host:port</c>: the broadcast scenario's CandyPack server shares its channels through this Redis server
-    /// (as <c>CANDY_REDIS</c>), so its candy.Channel rows include the trip through Redis; other scenarios ignore it.
+    /// (as <c>CANDY_REDIS</c>), so its candy.Channel rows include the trip through Redis; the presence scenario uses it for
+    /// its Redis rows instead of a private redis-server; other scenarios ignore it.
     /// </summary>
     public string? Redis { get; private init; }
 
@@ -48,6 +49,12 @@ internal sealed class BenchSettings
 
     /// <summary>Storms per side (one keeps a full run within about five minutes); with more, each side reports its round with the median time.</summary>
     public int StormRounds { get; } = 1;
+
+    /// <summary>Users of the presence scenario: subscribers listed in the room, and the size of its join and leave storms.</summary>
+    public int PresenceClients => Quick ? 1_000 : 10_000;
+
+    /// <summary>Timed requests for the presence list, after a few untimed ones.</summary>
+    public int PresenceListRequests => Quick ? 20 : 50;
 
     public int IdleStreams => Quick ? 1_000 : 10_000;
 

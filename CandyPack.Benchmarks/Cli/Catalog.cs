@@ -14,6 +14,7 @@ internal static class Catalog
         new("json", "(d) requests/s of a Return JSON route against Results.Json (wrk -t2 -c50 -d10s)", JsonScenario.RunAsync),
         new("reconnect", "(e) 10,000 channel subscribers drop and resume with Last-Event-ID: time and server CPU", ReconnectStormScenario.RunAsync),
         new("compression", "(f) the generator read uncompressed and compressed (SSE gzip/Brotli, WebSocket permessage-deflate): bytes on the wire and server CPU per event", CompressionScenario.RunAsync),
+        new("presence", "(g) presence of a channel with 10,000 users: the list's time, and 10,000 users joining and leaving at once, in memory and with Redis: time, server CPU, Redis commands per join", PresenceScenario.RunAsync),
     ];
 
     /// <summary>

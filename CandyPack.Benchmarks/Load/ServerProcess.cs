@@ -5,7 +5,7 @@ using System.Net;
 namespace CandyPack.Benchmarks.Load;
 
 /// <summary>
-/// A server under test, started as a child process of this executable (<c>serve candy|baseline</c>), so the CPU time
+/// A server under test, started as a child process of this executable (<c>serve candy|presence|baseline|signalr</c>), so the CPU time
 /// and memory read from /proc are the server's alone. Commands go to its stdin; answers come back on its stdout.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable

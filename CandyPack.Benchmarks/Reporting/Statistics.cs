@@ -19,4 +19,8 @@ internal static class Statistics
         var byRatio = rounds.OrderBy(r => r.Candy / r.Baseline).ToList();
         return byRatio[(byRatio.Count - 1) / 2];
     }
+
+    /// <summary>The value at fraction <paramref name="fraction"/> (0.5 for p50, 0.99 for p99) of ascending <paramref name="sorted"/> values, by the nearest rank below.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
+        sorted.Count == 0 ? double.NaN : sorted[(int)(fraction * (sorted.Count - 1))];
 }

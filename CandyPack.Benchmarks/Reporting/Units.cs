@@ -20,6 +20,9 @@ internal static class Units
 
     public static string MiB(double bytes) => double.IsNaN(bytes) ? None : (bytes / (1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
+    /// <summary>A plain quantity, such as Redis commands per join.</summary>
+    public static string Number(double value) => double.IsNaN(value) ? None : value.ToString("0.00", CultureInfo.InvariantCulture);
+
     public static string Ratio(double ratio) =>
         double.IsNaN(ratio) ? None : ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 }

@@ -17,13 +17,16 @@ internal static class BaselineServer
         builder.WebHost.ConfigureKestrel(ServerSetup.Listen);
         var app = builder.Build();
         var broadcast = new BaselineBroadcast();
+        var presence = new BaselinePresence();
 
         app.MapGet("/generator", (string? n, CancellationToken token) => TypedResults.ServerSentEvents(Workload.Items(Workload.Count(n), token)));
         app.MapGet(broadcast.Path, (CancellationToken token) => TypedResults.ServerSentEvents(broadcast.Subscribe(token)));
         app.MapGet("/idle", (CancellationToken token) => TypedResults.ServerSentEvents(Workload.Idle(token)));
         app.MapGet("/idle/raw", HoldOpenAsync);
         app.MapGet("/json", () => Results.Json(Workload.Greeting()));
-        return (app, [broadcast]);
+        app.MapGet(presence.Path, (string? user, CancellationToken token) => TypedResults.ServerSentEvents(presence.Subscribe(user, token)));
+        app.MapGet(PresenceRooms.ListPath, () => Results.Json(presence.List()));
+        return (app, [broadcast, presence]);
     }
 
     /// <summary>

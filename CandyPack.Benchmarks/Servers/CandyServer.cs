@@ -4,15 +4,26 @@ using Microsoft.AspNetCore.Builder;
 
 namespace CandyPack.Benchmarks.Servers;
 
-/// <summary>The CandyPack server: the benchmark site (namespace <c>CandyPack.Benchmarks.Site</c>) in a regular host.</summary>
+/// <summary>
+/// The CandyPack server: the benchmark site (namespace <c>CandyPack.Benchmarks.Site</c>) in a regular host, or, for the
+/// presence scenario, the presence site (<c>CandyPack.Benchmarks.PresenceSite</c>), which authenticates its requests.
+/// </summary>
 internal static class CandyServer
 {
-    public static (WebApplication App, IReadOnlyList<IBroadcaster> Broadcasters) Build()
+    public static (WebApplication App, IReadOnlyList<IBroadcaster> Broadcasters) Build() =>
+        (Host(Site(typeof(Www), "Site")), [CandyChannelBroadcast.Shared, CandyHandleBroadcast.Shared]);
+
+    public static (WebApplication App, IReadOnlyList<IBroadcaster> Broadcasters) BuildPresence() =>
+        (Host(Site(typeof(PresenceSite.Route.Www), "PresenceSite")), [PresenceRooms.Room, PresenceRooms.Plain]);
+
+    private static SiteDefinition Site(Type routeFile, string folder) =>
+        new(Path.Combine(AppContext.BaseDirectory, folder), routeFile.Assembly, routeFile.Namespace![..^".Route".Length]);
+
+    private static WebApplication Host(SiteDefinition site)
     {
         var options = new CandyHostOptions { ConfigureBuilder = ServerSetup.Configure };
         options.Urls.Add(ServerSetup.Url);
         options.Urls.Add(ServerSetup.H2cUrl);
-        var site = new SiteDefinition(Path.Combine(AppContext.BaseDirectory, "Site"), typeof(Www).Assembly, typeof(Www).Namespace![..^".Route".Length]);
-        return (CandyApplication.Build(options, [site]), [CandyChannelBroadcast.Shared, CandyHandleBroadcast.Shared]);
+        return CandyApplication.Build(options, [site]);
     }
 }

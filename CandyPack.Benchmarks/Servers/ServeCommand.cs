@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CandyPack.Benchmarks.Servers;
 
 /// <summary>
-/// <c>serve candy|baseline|signalr</c>: the server process. It prints <c>@port &lt;http port&gt; &lt;h2c port&gt;</c> once listening, then obeys
+/// <c>serve candy|presence|baseline|signalr</c>: the server process. It prints <c>@port &lt;http port&gt; &lt;h2c port&gt;</c> once listening, then obeys
 /// <see cref="ControlLoop"/> until told to quit or its stdin closes.
 /// </summary>
 internal static class ServeCommand
@@ -15,9 +15,10 @@ internal static class ServeCommand
         var (app, broadcasters) = side switch
         {
             "candy" => CandyServer.Build(),
+            "presence" => CandyServer.BuildPresence(),
             "baseline" => BaselineServer.Build(),
             "signalr" => SignalRServer.Build(),
-            _ => throw new ArgumentException($"Unknown server '{side}': use candy, baseline or signalr.", nameof(side)),
+            _ => throw new ArgumentException($"Unknown server '{side}': use candy, presence, baseline or signalr.", nameof(side)),
         };
 
         await using (app)
