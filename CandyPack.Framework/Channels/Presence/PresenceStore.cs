@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace CandyPack.Channels.Presence;
 
@@ -12,6 +13,12 @@ internal class PresenceStore
     /// <summary>This instance's connections per channel, by connection id.</summary>
     protected ConcurrentDictionary<string, ConcurrentDictionary<long, PresenceConnection>> Local { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How many connections (open or lingering) each user has per channel, kept beside <see cref="Local"/> so a join or
+    /// leave asks one entry instead of counting every connection of the channel (which made a storm of n joins cost n²).
+    /// </summary>
+    private readonly Dictionary<(string Channel, string UserId), int> _perUser = [];
+
     private readonly Lock _gate = new();
 
     /// <summary>Adds a connection; answers how many other connections of its user the channel has.</summary>
@@ -19,8 +26,15 @@ internal class PresenceStore
     {
         lock (_gate)
         {
-            var others = CountLocal(channel, connection.UserId);
-            Local.GetOrAdd(channel, _ => new())[id] = connection;
+            var connections = Local.GetOrAdd(channel, _ => new());
+            if (!connections.TryAdd(id, connection))
+            {
+                throw new InvalidOperationException($"Presence of channel '{channel}': connection {id} is already counted.");
+            }
+
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_perUser, (channel, connection.UserId), out _);
+            var others = count;
+            count = others + 1;
             return Task.FromResult(others);
         }
     }
@@ -41,8 +55,22 @@ internal class PresenceStore
     {
         lock (_gate)
         {
-            RemoveLocal(channel, id);
-            return Task.FromResult(CountLocal(channel, connection.UserId));
+            var key = (channel, connection.UserId);
+            if (!RemoveLocal(channel, id) || !_perUser.TryGetValue(key, out var count))
+            {
+                return Task.FromResult(_perUser.GetValueOrDefault(key));
+            }
+
+            if (--count == 0)
+            {
+                _perUser.Remove(key);
+            }
+            else
+            {
+                _perUser[key] = count;
+            }
+
+            return Task.FromResult(count);
         }
     }
 
@@ -50,28 +78,19 @@ internal class PresenceStore
     public virtual Task<IReadOnlyList<PresenceConnection>> ListAsync(string channel) =>
         Task.FromResult<IReadOnlyList<PresenceConnection>>(Local.TryGetValue(channel, out var connections) ? [.. connections.Values] : []);
 
-    protected void RemoveLocal(string channel, long id)
+    /// <summary>Forgets a connection (and the channel, once it has none); false when it was not held.</summary>
+    private bool RemoveLocal(string channel, long id)
     {
-        if (Local.TryGetValue(channel, out var connections) && connections.TryRemove(id, out _) && connections.IsEmpty)
+        if (!Local.TryGetValue(channel, out var connections) || !connections.TryRemove(id, out _))
+        {
+            return false;
+        }
+
+        if (connections.IsEmpty)
         {
             Local.TryRemove(KeyValuePair.Create(channel, connections));
         }
-    }
 
-    private int CountLocal(string channel, string userId)
-    {
-        var count = 0;
-        if (Local.TryGetValue(channel, out var connections))
-        {
-            foreach (var pair in connections)
-            {
-                if (pair.Value.UserId == userId)
-                {
-                    count++;
-                }
-            }
-        }
-
-        return count;
+        return true;
     }
 }
