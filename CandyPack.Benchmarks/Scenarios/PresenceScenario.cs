@@ -75,7 +75,7 @@ internal static class PresenceScenario
         }
 
         var (crowd, join) = await storms.JoinAsync(room, users, observer);
-        (double[] Milliseconds, int Users) list;
+        PresenceList list;
         try
         {
             list = await storms.ListAsync(listRequests);
@@ -87,7 +87,7 @@ internal static class PresenceScenario
         }
 
         var leave = await storms.LeaveAsync(crowd, room, observer);
-        Console.Error.WriteLine($"    {storms.Server.Side}, room: join {Describe(join)}; leave {Describe(leave)}; list p50 {Units.Milliseconds(Statistics.Percentile(list.Milliseconds, 0.5))}");
+        Console.Error.WriteLine($"    {storms.Server.Side}, room: join {Describe(join)}; leave {Describe(leave)}; list p50 {Units.Milliseconds(Statistics.Percentile(list.Milliseconds, 0.5))}, {Units.Microseconds(list.CpuPerRequest.TotalSeconds)} CPU each");
         var expected = users + (observer is null ? 0 : 1);
         if (list.Users != expected)
         {
@@ -99,7 +99,7 @@ internal static class PresenceScenario
             table.Note($"(g) {storms.Server.Side}: the join/leave observer got {observer.Unexpected} join or leave events beyond one of each per user.");
         }
 
-        return new PresenceSide(list.Milliseconds, join, leave, plainJoin, plainLeave);
+        return new PresenceSide(list, join, leave, plainJoin, plainLeave);
     }
 
     private static string Describe(PresenceStorm storm) =>

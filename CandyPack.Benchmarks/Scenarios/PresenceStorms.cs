@@ -17,6 +17,13 @@ internal sealed class PresenceStorms(ServerProcess server, IServer? redis)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(180);
 
+    /// <summary>The server is quiet when it uses at most <see cref="QuietCpu"/> (two clock ticks) in a <see cref="QuietWindow"/>.</summary>
+    private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan QuietCpu = TimeSpan.FromMilliseconds(20);
+
+    private static readonly TimeSpan QuietTimeout = TimeSpan.FromSeconds(10);
+
     public ServerProcess Server => server;
 
     /// <summary>
@@ -69,18 +76,21 @@ internal sealed class PresenceStorms(ServerProcess server, IServer? redis)
 
     /// <summary>
     /// GETs the presence list <paramref name="requests"/> times, one after another, after a few untimed ones: the
-    /// client-side time to the last byte of each, in milliseconds, sorted; and how many users the last one listed.
+    /// client-side time to the last byte of each, in milliseconds, sorted; the server's CPU time per request; and how
+    /// many users the last one listed.
     /// </summary>
-    public async Task<(double[] Milliseconds, int Users)> ListAsync(int requests)
+    public async Task<PresenceList> ListAsync(int requests)
     {
         using var http = new HttpClient { BaseAddress = new Uri("http://" + server.EndPoint), Timeout = TimeSpan.FromSeconds(60) };
         byte[] body = [];
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 20; i++)
         {
             body = await http.GetByteArrayAsync(PresenceRooms.ListPath);
         }
 
         var times = new double[requests];
+        await QuietAsync();
+        var cpu = server.CpuTime;
         for (var i = 0; i < requests; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -88,9 +98,10 @@ internal sealed class PresenceStorms(ServerProcess server, IServer? redis)
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
+        cpu = server.CpuTime - cpu;
         Array.Sort(times);
         using var list = JsonDocument.Parse(body);
-        return (times, list.RootElement.GetArrayLength());
+        return new PresenceList(times, cpu / requests, list.RootElement.GetArrayLength());
     }
 
     private static string UserPath(string path, int user) => string.Create(CultureInfo.InvariantCulture, $"{path}?user=u{user}");
@@ -109,8 +120,33 @@ internal sealed class PresenceStorms(ServerProcess server, IServer? redis)
             : $"The join/leave observer had {observer.Joins} joins and {observer.Leaves} leaves after {Timeout.TotalSeconds:0} s, still waiting for {what}.");
     }
 
-    private async Task<(TimeSpan Cpu, RedisStats? Redis)> ReadAsync() =>
-        (server.CpuTime, redis is null ? null : await RedisStats.ReadAsync(redis));
+    /// <summary>
+    /// Reads the counters at the start of a measurement, once the server has gone quiet: the work of what came before
+    /// (background compilation after the list's requests, a garbage collection) would otherwise count in this one.
+    /// </summary>
+    private async Task<(TimeSpan Cpu, RedisStats? Redis)> ReadAsync()
+    {
+        await QuietAsync();
+        return (server.CpuTime, redis is null ? null : await RedisStats.ReadAsync(redis));
+    }
+
+    /// <summary>Waits (a few seconds at most) until the server's CPU time stops growing.</summary>
+    private async Task QuietAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        var cpu = server.CpuTime;
+        while (deadline.Elapsed < QuietTimeout)
+        {
+            await Task.Delay(QuietWindow);
+            var now = server.CpuTime;
+            if (now - cpu <= QuietCpu)
+            {
+                break;
+            }
+
+            cpu = now;
+        }
+    }
 
     private async Task<PresenceStorm> FinishAsync((TimeSpan Cpu, RedisStats? Redis) before, TimeSpan done, TimeSpan announced)
     {
