@@ -13,7 +13,7 @@ internal sealed class PresenceReport(ResultTable table, int users, PresenceSide 
         var list = $"(g) presence list of a channel with {_count} subscribers ({_count} users) as JSON over HTTP, {how}";
         table.Add(new Measurement($"{list}: p50", Percentile(candy, 0.5), Percentile(baseline, 0.5), Units.Milliseconds));
         table.Add(new Measurement($"{list}: p99", Percentile(candy, 0.99), Percentile(baseline, 0.99), Units.Milliseconds, Target.Below(50, "50 ms")));
-        table.Add(new Measurement($"{list}: server CPU per request", candy.List.CpuPerRequest.TotalSeconds, baseline.List.CpuPerRequest.TotalSeconds, Units.Microseconds));
+        table.Add(new Measurement($"{list}: server CPU per request", candy.List.CpuPerRequest.TotalMilliseconds, baseline.List.CpuPerRequest.TotalMilliseconds, Units.Milliseconds));
 
         var join = $"(g) join storm: {_count} users open a stream each at once on a presence channel, {how}";
         table.Add(new Measurement($"{join}: time until every stream is open", Ms(candy.Join.Time), Ms(baseline.Join.Time), Units.Milliseconds));

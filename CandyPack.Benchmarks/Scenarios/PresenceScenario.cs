@@ -87,7 +87,7 @@ internal static class PresenceScenario
         }
 
         var leave = await storms.LeaveAsync(crowd, room, observer);
-        Console.Error.WriteLine($"    {storms.Server.Side}, room: join {Describe(join)}; leave {Describe(leave)}; list p50 {Units.Milliseconds(Statistics.Percentile(list.Milliseconds, 0.5))}, {Units.Microseconds(list.CpuPerRequest.TotalSeconds)} CPU each");
+        Console.Error.WriteLine($"    {storms.Server.Side}, room: join {Describe(join)}; leave {Describe(leave)}; list p50 {Units.Milliseconds(Statistics.Percentile(list.Milliseconds, 0.5))}, {Units.Milliseconds(list.CpuPerRequest.TotalMilliseconds)} CPU each");
         var expected = users + (observer is null ? 0 : 1);
         if (list.Users != expected)
         {

@@ -112,24 +112,7 @@ internal sealed class ChannelPresence : IDisposable
     }
 
     /// <summary>Who is subscribed to <paramref name="channel"/> now, one entry per user, oldest first.</summary>
-    public async Task<IReadOnlyList<PresenceMember>> ListAsync(string channel)
-    {
-        var connections = await _store.ListAsync(channel);
-        return [.. connections
-            .Where(c => !c.Lingering)
-            .GroupBy(c => c.UserId, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var ordered = g.OrderBy(c => c.Since).ToList();
-                return new PresenceMember(
-                    g.Key,
-                    ordered.Count,
-                    DateTimeOffset.FromUnixTimeMilliseconds(ordered[0].Since),
-                    [.. ordered.Where(c => c.Info is not null).Select(c => c.Info!.Value)]);
-            })
-            .OrderBy(m => m.Since)
-            .ThenBy(m => m.UserId, StringComparer.Ordinal)];
-    }
+    public async Task<IReadOnlyList<PresenceMember>> ListAsync(string channel) => PresenceMembers.Of(await _store.ListAsync(channel));
 
     /// <summary>Every connection the store holds for <paramref name="channel"/>, lingering ones included (for tests of the grace period).</summary>
     internal async Task<int> HeldAsync(string channel) => (await _store.ListAsync(channel)).Count;
