@@ -53,9 +53,10 @@ public sealed class ChatPresencePageTests
 
         var bobPage = await SignInAsync(bob, transport);
 
-        // Ada's page is not reloaded: Bob appears through the join event on its open stream.
+        // Ada's page is not reloaded: Bob appears through the join event on its open stream, which is also said in the room.
         await WaitForOnlineAsync(adaPage, [ada, bob]);
         await WaitForOnlineAsync(bobPage, [ada, bob]);
+        await WaitForNoteAsync(adaPage, bob, "join", $"{bob} joined");
         Assert.Multiple(async () =>
         {
             Assert.That(await MarkedAsMeAsync(adaPage), Is.EqualTo(new[] { ada }), "each browser marks its own user");
@@ -66,6 +67,7 @@ public sealed class ChatPresencePageTests
         // Bob's browser goes away; once the grace period has passed, Ada's list drops him through the leave event.
         await bobPage.Context.CloseAsync();
         await WaitForOnlineAsync(adaPage, [ada]);
+        await WaitForNoteAsync(adaPage, bob, "leave", $"{bob} left");
     }
 
     [Test]
@@ -118,6 +120,13 @@ public sealed class ChatPresencePageTests
         {
             Assert.Fail($"The Online list never became [{string.Join(", ", users)}]; it shows [{string.Join(", ", await OnlineAsync(page))}].");
         }
+    }
+
+    /// <summary>Waits for the line that says <paramref name="user"/> joined or left, and checks what it says.</summary>
+    private static async Task WaitForNoteAsync(IPage page, string user, string change, string text)
+    {
+        var note = await page.WaitForSelectorAsync($"#lines li.presence[data-user='{user}'][data-change='{change}']");
+        Assert.That(await note!.TextContentAsync(), Is.EqualTo(text));
     }
 
     private static async Task<string[]> OnlineAsync(IPage page) =>
