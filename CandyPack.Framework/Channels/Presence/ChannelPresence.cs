@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -112,9 +113,22 @@ internal sealed class ChannelPresence : IDisposable
     }
 
     /// <summary>Who is subscribed to <paramref name="channel"/> now, one entry per user, oldest first.</summary>
+    /// <exception cref="BadHttpRequestException">Redis cannot be reached (503): the list would be this instance's alone.</exception>
     public async Task<IReadOnlyList<PresenceMember>> ListAsync(string channel)
     {
-        var connections = await _store.ListAsync(channel);
+        IReadOnlyList<PresenceConnection> connections;
+        try
+        {
+            connections = await _store.ListAsync(channel);
+        }
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
+        {
+            throw new BadHttpRequestException(
+                $"The presence of channel '{channel}' cannot be read: Redis cannot be reached. Try again shortly.",
+                StatusCodes.Status503ServiceUnavailable,
+                e);
+        }
+
         return [.. connections
             .Where(c => !c.Lingering)
             .GroupBy(c => c.UserId, StringComparer.Ordinal)
