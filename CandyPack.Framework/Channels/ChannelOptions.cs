@@ -33,9 +33,9 @@ public sealed class ChannelOptions
 
     /// <summary>
     /// With Redis, seconds after which the presence entries of an instance that stopped refreshing them (it died) are
-    /// gone from every list. Instances refresh every third of it. Default 15.
+    /// gone from every list. Instances refresh every third of it. Default 10.
     /// </summary>
-    public double PresenceTimeout { get; set; } = 15;
+    public double PresenceTimeout { get; set; } = 10;
 
     internal const double DefaultIdleSeconds = 300;
 }

@@ -275,7 +275,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     }
 
     /// <summary>Redis is away or not answering: StackExchange.Redis reports a timeout as a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>.</summary>
-    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
+    internal static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 
     private int MaxLength => Math.Max(_hub.HistoryLength, 1);
 

@@ -143,9 +143,9 @@ internal sealed class UserStreamLimit : IDisposable
                 [now, now + (long)Expiry.TotalMilliseconds, _options.MaxPerUser, member, closeOldest ? 1 : 0, (long)Expiry.TotalMilliseconds * 2]);
             return result.IsNull ? null : [.. ((RedisResult[])result!).Select(r => (string)r!)];
         }
-        catch (RedisException e)
+        catch (Exception e) when (Channels.RedisChannelBackplane.IsRedisFailure(e))
         {
-            // Redis away: the limit still holds for this instance's streams.
+            // Redis away or not answering in time: the limit still holds for this instance's streams.
             _logger.LogWarning(e, "Site {Site}: Redis did not answer the per-user stream count of user {User}; counted on this instance only", _site, userId);
             return AdmitLocal(userId, closeOldest);
         }

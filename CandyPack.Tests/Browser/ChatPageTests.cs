@@ -136,7 +136,7 @@ public sealed class ChatPageTests
 
     private static async Task WaitForLineAsync(IPage page, string name, string text) =>
         await page.WaitForFunctionAsync(
-            "([name, text]) => [...document.querySelectorAll('#lines li')].some(li => li.querySelector('b').textContent === name && li.textContent === name + text)",
+            "([name, text]) => [...document.querySelectorAll('#lines li')].some(li => li.querySelector('b')?.textContent === name && li.textContent === name + text)",
             new[] { name, text });
 
     private static Task<string?> TransportAsync(IPage page) => page.GetAttributeAsync("#state", "data-transport");

@@ -110,14 +110,14 @@ public sealed class PresenceScaleOutTests
         Assert.That(onA.Items.Select(i => i.Data), Has.Some.Contains("stream.maxPerUser"), SseListener.Describe(onA.Items));
     }
 
-    private static string NewName() => "u" + Guid.NewGuid().ToString("N")[..10];
+    internal static string NewName() => "u" + Guid.NewGuid().ToString("N")[..10];
 
     /// <summary>A client that keeps no cookies, so each test user's cookie goes only where the test sends it.</summary>
     private static HttpClient NoCookies(HostInstance host) =>
         new(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Signs in through the example's <c>POST /chat/login</c>; answers the cookie to send.</summary>
-    private static async Task<string> LoginAsync(HostInstance host, string name)
+    internal static async Task<string> LoginAsync(HostInstance host, string name)
     {
         using var client = NoCookies(host);
         using var response = await client.PostAsJsonAsync("/chat/login", new { name });
@@ -125,14 +125,14 @@ public sealed class PresenceScaleOutTests
         return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
     }
 
-    private static async Task<SseListener> ChatAsync(HostInstance host, string cookie)
+    internal static async Task<SseListener> ChatAsync(HostInstance host, string cookie)
     {
         var listener = await SseListener.OpenAsync(host.Client, "/chat/stream", cookie: cookie);
         Assert.That(listener.Status, Is.EqualTo(HttpStatusCode.OK), $"joining the chat on {host.Address}");
         return listener;
     }
 
-    private static async Task<List<PresenceMember>> WaitForChatAsync(HostInstance host, Func<List<PresenceMember>, bool> condition, string what, TimeSpan? deadline = null)
+    internal static async Task<List<PresenceMember>> WaitForChatAsync(HostInstance host, Func<List<PresenceMember>, bool> condition, string what, TimeSpan? deadline = null)
     {
         using var client = NoCookies(host);
         List<PresenceMember> last = [];

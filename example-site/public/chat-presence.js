@@ -1,8 +1,8 @@
 // Who is in the chat: the chat page calls window.chatPresence.onOpen() when its stream opens and
 // window.chatPresence.onEvent(name, data) for the stream's "join" and "leave" events. The list in
 // <ul id="online"> is filled from GET /chat/presence on every open (so a reconnect starts from the truth)
-// and kept current by join/leave. A small form before the list signs the browser in by name
-// (POST /chat/login), so two browsers are two users.
+// and kept current by join/leave, which are also said between the chat's lines. A small form before the
+// list signs the browser in by name (POST /chat/login), so two browsers are two users.
 (() => {
   const members = new Map(); // userId -> { name, connections }
   let loading = null;        // events that arrive while the list loads, applied after it
@@ -25,6 +25,19 @@
   function nameOf(userId, info) {
     const first = Array.isArray(info) ? info[0] : info;
     return (first && typeof first.name === 'string' && first.name) || userId;
+  }
+
+  // A join or leave is also said in the room, between the lines, as it happens.
+  function note(name, data) {
+    const lines = document.getElementById('lines');
+    if (!lines) return;
+    const item = document.createElement('li');
+    item.className = 'presence';
+    item.dataset.user = data.userId;
+    item.dataset.change = name;
+    item.textContent = `${nameOf(data.userId, data.info)} ${name === 'join' ? 'joined' : 'left'}`;
+    lines.append(item);
+    item.scrollIntoView({ block: 'nearest' });
   }
 
   function apply(name, data) {
@@ -86,6 +99,7 @@
   window.chatPresence = {
     onOpen() { return load(); },
     onEvent(name, data) {
+      if (data && typeof data.userId === 'string') note(name, data);
       if (loading) loading.push([name, data]);
       else { apply(name, data); render(); }
     },

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -112,7 +113,24 @@ internal sealed class ChannelPresence : IDisposable
     }
 
     /// <summary>Who is subscribed to <paramref name="channel"/> now, one entry per user, oldest first.</summary>
-    public async Task<IReadOnlyList<PresenceMember>> ListAsync(string channel) => PresenceMembers.Of(await _store.ListAsync(channel));
+    /// <exception cref="BadHttpRequestException">Redis cannot be reached (503): the list would be this instance's alone.</exception>
+    public async Task<IReadOnlyList<PresenceMember>> ListAsync(string channel)
+    {
+        IReadOnlyList<PresenceConnection> connections;
+        try
+        {
+            connections = await _store.ListAsync(channel);
+        }
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
+        {
+            throw new BadHttpRequestException(
+                $"The presence of channel '{channel}' cannot be read: Redis cannot be reached. Try again shortly.",
+                StatusCodes.Status503ServiceUnavailable,
+                e);
+        }
+
+        return PresenceMembers.Of(connections);
+    }
 
     /// <summary>Every connection the store holds for <paramref name="channel"/>, lingering ones included (for tests of the grace period).</summary>
     internal async Task<int> HeldAsync(string channel) => (await _store.ListAsync(channel)).Count;

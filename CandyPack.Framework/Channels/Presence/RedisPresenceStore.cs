@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,11 @@ namespace CandyPack.Channels.Presence;
 /// and per user a set of <c>"instance connection"</c> members that decides join and leave in one atomic script. An
 /// instance that dies stops refreshing, so its hash expires and its users leave the list within the timeout.
 /// </summary>
+/// <remarks>
+/// While Redis is away, changes are answered from this instance's own connections and the channel is marked stale;
+/// the next refresh that reaches Redis makes the instance's hash match what it holds, so a stream that closed during
+/// the outage is not left listed.
+/// </remarks>
 internal sealed class RedisPresenceStore : PresenceStore
 {
     // Counts the user's other connections whose instance hash still holds them; members of expired instances are dropped.
@@ -53,6 +59,10 @@ internal sealed class RedisPresenceStore : PresenceStore
     private readonly ILogger _logger;
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
+    /// <summary>Channels whose hash in Redis may differ from this instance's connections: a change did not reach Redis.</summary>
+    private readonly ConcurrentDictionary<string, byte> _stale = new(StringComparer.Ordinal);
+    private int _refreshFailing;
+
     public RedisPresenceStore(Func<IDatabase> database, string site, TimeSpan timeout, ILogger logger)
     {
         _database = database;
@@ -68,8 +78,9 @@ internal sealed class RedisPresenceStore : PresenceStore
         {
             return await RunAsync(AddScript, channel, id, connection, connection.ToJson());
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
         {
+            _stale[channel] = 0;
             _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a new connection; it is counted on this instance and shared at the next refresh", channel);
             return local;
         }
@@ -78,7 +89,15 @@ internal sealed class RedisPresenceStore : PresenceStore
     public override async Task MarkLingeringAsync(string channel, long id, PresenceConnection connection)
     {
         await base.MarkLingeringAsync(channel, id, connection);
-        await _database().HashSetAsync(InstanceKey(channel, _instance), id, (connection with { Lingering = true }).ToJson());
+        try
+        {
+            await _database().HashSetAsync(InstanceKey(channel, _instance), id, (connection with { Lingering = true }).ToJson());
+        }
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
+        {
+            _stale[channel] = 0;
+            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a closing connection; it is corrected at the next refresh", channel);
+        }
     }
 
     public override async Task<int> RemoveAsync(string channel, long id, PresenceConnection connection)
@@ -88,9 +107,10 @@ internal sealed class RedisPresenceStore : PresenceStore
         {
             return await RunAsync(RemoveScript, channel, id, connection, string.Empty);
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
         {
-            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a closed connection; its entry expires with this instance's refresh", channel);
+            _stale[channel] = 0;
+            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a closed connection; it is removed there at the next refresh", channel);
             return local;
         }
     }
@@ -125,23 +145,72 @@ internal sealed class RedisPresenceStore : PresenceStore
 
     /// <summary>
     /// Keeps this instance's hashes alive; a hash that is gone (Redis restarted, or an outage outlasted the timeout) is
-    /// written again from what this instance holds.
+    /// written again from what this instance holds, and a stale one is made to match it. While Redis is away the
+    /// failure is logged once, and the channels stay stale until a refresh gets through.
     /// </summary>
     public async Task RefreshAsync()
     {
         var database = _database();
-        foreach (var (channel, connections) in Local)
+        try
         {
-            var key = InstanceKey(channel, _instance);
-            if (await database.KeyExpireAsync(key, TimeSpan.FromMilliseconds(_timeoutMilliseconds)))
+            foreach (var channel in _stale.Keys)
             {
-                continue;
+                _stale.TryRemove(channel, out _);
+                await ReconcileAsync(database, channel);
             }
 
-            foreach (var (id, connection) in connections)
+            foreach (var channel in Local.Keys)
+            {
+                if (!await database.KeyExpireAsync(InstanceKey(channel, _instance), TimeSpan.FromMilliseconds(_timeoutMilliseconds)))
+                {
+                    await ReconcileAsync(database, channel);
+                }
+            }
+        }
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
+        {
+            foreach (var channel in Local.Keys)
+            {
+                _stale[channel] = 0;
+            }
+
+            if (Interlocked.Exchange(ref _refreshFailing, 1) == 0)
+            {
+                _logger.LogWarning(e, "Presence: Redis cannot be reached to refresh this instance's entries; they are written again when it is back");
+            }
+
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _refreshFailing, 0) == 1)
+        {
+            _logger.LogInformation("Presence: Redis is back; this instance's entries are written again");
+        }
+    }
+
+    /// <summary>Makes this instance's hash of <paramref name="channel"/> hold exactly the connections the instance has.</summary>
+    private async Task ReconcileAsync(IDatabase database, string channel)
+    {
+        try
+        {
+            Local.TryGetValue(channel, out var held);
+            foreach (var field in await database.HashGetAllAsync(InstanceKey(channel, _instance)))
+            {
+                if (field.Name.TryParse(out long id) && held?.ContainsKey(id) != true && PresenceConnection.FromJson(field.Value!) is { } gone)
+                {
+                    await RunAsync(RemoveScript, channel, id, gone, string.Empty);
+                }
+            }
+
+            foreach (var (id, connection) in held ?? [])
             {
                 await RunAsync(AddScript, channel, id, connection, connection.ToJson());
             }
+        }
+        catch
+        {
+            _stale[channel] = 0;
+            throw;
         }
     }
 
