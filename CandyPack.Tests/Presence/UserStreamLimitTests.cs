@@ -4,7 +4,7 @@ using CandyPack.Tests.Support;
 
 namespace CandyPack.Tests.Presence;
 
-/// <summary><c>stream.maxPerUser</c> (2 in Sites/presence) on one instance: refused with 429, or the oldest closed.</summary>
+/// <summary><c>stream.maxPerUser</c> (2 in Sites/presence-limited) on one instance: refused with 429, or the oldest closed.</summary>
 [TestFixture]
 public sealed class UserStreamLimitTests
 {
@@ -14,7 +14,7 @@ public sealed class UserStreamLimitTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _server = await CandyServer.StartAsync(PresenceSite.Definition());
+        _server = await CandyServer.StartAsync(PresenceSite.Definition("presence-limited"));
         _closesOldest = await CandyServer.StartAsync(PresenceSite.Definition("presence-oldest"));
     }
 

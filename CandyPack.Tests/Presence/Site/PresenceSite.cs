@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CandyPack.Tests.Presence.Site;
 
-/// <summary>The presence test site: routes from this namespace, config from Sites/presence (or Sites/presence-oldest).</summary>
+/// <summary>The presence test site: routes from this namespace, config from Sites/presence (or, with a per-user stream limit, Sites/presence-limited and Sites/presence-oldest).</summary>
 internal static class PresenceSite
 {
     public static SiteDefinition Definition(string folder = "presence") =>
