@@ -14,6 +14,14 @@ internal sealed class PresenceReport(ResultTable table, int users, PresenceSide 
         table.Add(new Measurement($"{list}: p50", Percentile(candy, 0.5), Percentile(baseline, 0.5), Units.Milliseconds));
         table.Add(new Measurement($"{list}: p99", Percentile(candy, 0.99), Percentile(baseline, 0.99), Units.Milliseconds, Target.Below(50, "50 ms")));
         table.Add(new Measurement($"{list}: server CPU per request", candy.List.CpuPerRequest.TotalMilliseconds, baseline.List.CpuPerRequest.TotalMilliseconds, Units.Milliseconds));
+        if (candy.OtherInstanceList is { } other)
+        {
+            var remote = $"{list}, asked on a second instance that holds none of the streams (every entry read from Redis)";
+            table.Add(new Measurement($"{remote}: p50", Statistics.Percentile(other.Milliseconds, 0.5), Percentile(baseline, 0.5), Units.Milliseconds));
+            table.Add(new Measurement($"{remote}: p99", Statistics.Percentile(other.Milliseconds, 0.99), Percentile(baseline, 0.99), Units.Milliseconds, Target.Below(50, "50 ms")));
+            table.Add(new Measurement($"{remote}: server CPU per request", other.CpuPerRequest.TotalMilliseconds, baseline.List.CpuPerRequest.TotalMilliseconds, Units.Milliseconds));
+        }
+
 
         var join = $"(g) join storm: {_count} users open a stream each at once on a presence channel, {how}";
         table.Add(new Measurement($"{join}: time until every stream is open", Ms(candy.Join.Time), Ms(baseline.Join.Time), Units.Milliseconds));

@@ -46,9 +46,10 @@ internal static class PresenceScenario
 
         await using var connection = await ConnectionMultiplexer.ConnectAsync(endPoint + ",allowAdmin=true");
         await using (var server = await ServerProcess.StartAsync("presence", endPoint))
+        await using (var other = await ServerProcess.StartAsync("presence", endPoint))
         {
             var redis = connection.GetServer(connection.GetEndPoints()[0]);
-            report.Add("with Redis", await MeasureAsync(new PresenceStorms(server, redis), users, settings.PresenceListRequests, table, withPresence: true));
+            report.Add("with Redis", await MeasureAsync(new PresenceStorms(server, redis), users, settings.PresenceListRequests, table, withPresence: true, new PresenceStorms(other, null)));
         }
 
         table.Note(string.Create(CultureInfo.InvariantCulture, $"(g) Redis at {endPoint}{(own is null ? " (--redis)" : ", a private redis-server started for this scenario")}."));
@@ -58,7 +59,8 @@ internal static class PresenceScenario
     /// On CandyPack (<paramref name="withPresence"/>): the plain channel's storms, then the room's with the observer, and
     /// the list while the room is full. On the baseline: its hand-written presence's storms and list.
     /// </summary>
-    private static async Task<PresenceSide> MeasureAsync(PresenceStorms storms, int users, int listRequests, ResultTable table, bool withPresence)
+    /// <param name="otherInstance">A second instance on the same Redis, holding none of the streams: it answers the list from Redis alone.</param>
+    private static async Task<PresenceSide> MeasureAsync(PresenceStorms storms, int users, int listRequests, ResultTable table, bool withPresence, PresenceStorms? otherInstance = null)
     {
         var room = PresenceRooms.Room.Path;
         using var observer = withPresence ? await PresenceObserver.OpenAsync(storms.Server.EndPoint, PresenceRooms.ObservePath + "?user=observer") : null;
@@ -76,9 +78,15 @@ internal static class PresenceScenario
 
         var (crowd, join) = await storms.JoinAsync(room, users, observer);
         PresenceList list;
+        PresenceList? remote = null;
         try
         {
             list = await storms.ListAsync(listRequests);
+            if (otherInstance is not null)
+            {
+                remote = await otherInstance.ListAsync(listRequests);
+                Console.Error.WriteLine($"    {storms.Server.Side}, list asked on another instance: p50 {Units.Milliseconds(Statistics.Percentile(remote.Milliseconds, 0.5))}, {Units.Milliseconds(remote.CpuPerRequest.TotalMilliseconds)} CPU each");
+            }
         }
         catch
         {
@@ -89,9 +97,12 @@ internal static class PresenceScenario
         var leave = await storms.LeaveAsync(crowd, room, observer);
         Console.Error.WriteLine($"    {storms.Server.Side}, room: join {Describe(join)}; leave {Describe(leave)}; list p50 {Units.Milliseconds(Statistics.Percentile(list.Milliseconds, 0.5))}, {Units.Milliseconds(list.CpuPerRequest.TotalMilliseconds)} CPU each");
         var expected = users + (observer is null ? 0 : 1);
-        if (list.Users != expected)
+        foreach (var (answered, where) in new[] { (list, "the instance holding the streams"), (remote, "another instance") })
         {
-            table.Note($"(g) {storms.Server.Side}: the presence list had {list.Users} users while {expected} were subscribed.");
+            if (answered is not null && answered.Users != expected)
+            {
+                table.Note($"(g) {storms.Server.Side}: the presence list from {where} had {answered.Users} users while {expected} were subscribed.");
+            }
         }
 
         if (observer is { Unexpected: > 0 })
@@ -99,7 +110,7 @@ internal static class PresenceScenario
             table.Note($"(g) {storms.Server.Side}: the join/leave observer got {observer.Unexpected} join or leave events beyond one of each per user.");
         }
 
-        return new PresenceSide(list, join, leave, plainJoin, plainLeave);
+        return new PresenceSide(list, join, leave, plainJoin, plainLeave, remote);
     }
 
     private static string Describe(PresenceStorm storm) =>

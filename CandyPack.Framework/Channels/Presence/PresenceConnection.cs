@@ -19,4 +19,5 @@ internal sealed record PresenceConnection(
 }
 
 [JsonSerializable(typeof(PresenceConnection))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class PresenceJson : JsonSerializerContext;

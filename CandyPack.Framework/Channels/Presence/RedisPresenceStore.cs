@@ -115,29 +115,30 @@ internal sealed class RedisPresenceStore : PresenceStore
         }
     }
 
+    /// <summary>
+    /// This instance's connections from memory (its hash in Redis is a copy of them), every other instance's from its
+    /// hash; an instance whose hash has expired (it died) or emptied leaves the channel's set.
+    /// </summary>
     public override async Task<IReadOnlyList<PresenceConnection>> ListAsync(string channel)
     {
         var database = _database();
         var instances = await database.SetMembersAsync(_prefix + channel + ":instances");
-        var hashes = instances.Select(i => (Instance: (string)i!, Entries: database.HashGetAllAsync(InstanceKey(channel, i!)))).ToList();
-        var result = new List<PresenceConnection>();
-        foreach (var (instance, entries) in hashes)
+        var others = instances
+            .Where(i => i != _instance)
+            .Select(i => (Instance: i, Entries: database.HashValuesAsync(InstanceKey(channel, i!))))
+            .ToList();
+        var result = new List<PresenceConnection>(await base.ListAsync(channel));
+        foreach (var (instance, entries) in others)
         {
-            var fields = await entries;
-            if (fields.Length == 0)
+            var values = await entries;
+            if (values.Length == 0)
             {
-                // The instance's hash expired (it died) or emptied: it leaves the set. A live instance adds itself back on its next connection.
+                // A live instance adds itself back with its next connection.
                 await database.SetRemoveAsync(_prefix + channel + ":instances", instance);
                 continue;
             }
 
-            foreach (var field in fields)
-            {
-                if (PresenceConnection.FromJson(field.Value!) is { } connection)
-                {
-                    result.Add(connection);
-                }
-            }
+            PresenceEntries.Read(values, result);
         }
 
         return result;
