@@ -7,7 +7,9 @@ namespace CandyPack.Channels;
 /// </summary>
 /// <remarks>
 /// The set is a hash set (subscribing is O(1), not a copy of all N); the snapshot array is remade only after the set
-/// changed, once per delivery at most. Large channels are offered in parallel slices, one per core.
+/// changed, once per delivery at most. Large channels are offered in parallel slices, one per core. A batch of only
+/// presence's <c>join</c> and <c>leave</c> events goes to the subscribers who asked for them, so a storm of N joins
+/// costs N times the watchers, not N times everyone.
 /// </remarks>
 internal sealed class ChannelFanOut(Lock gate)
 {
@@ -17,6 +19,7 @@ internal sealed class ChannelFanOut(Lock gate)
     private readonly HashSet<ChannelSubscriber> _subscribers = [];
     private readonly Queue<ChannelHistoryEntry> _queued = new();
     private ChannelSubscriber[] _snapshot = [];
+    private ChannelSubscriber[] _watchers = [];
     private bool _changed;
     private bool _delivering;
     private int _count;
@@ -75,10 +78,11 @@ internal sealed class ChannelFanOut(Lock gate)
                 if (_changed)
                 {
                     _snapshot = [.. _subscribers];
+                    _watchers = [.. _snapshot.Where(s => !s.HidesJoinLeave)];
                     _changed = false;
                 }
 
-                subscribers = _snapshot;
+                subscribers = OnlyJoinOrLeave(batch) ? _watchers : _snapshot;
             }
 
             try
@@ -93,6 +97,19 @@ internal sealed class ChannelFanOut(Lock gate)
                 }
             }
         }
+    }
+
+    private static bool OnlyJoinOrLeave(ChannelHistoryEntry[] batch)
+    {
+        foreach (var entry in batch)
+        {
+            if (!ChannelSubscriber.IsJoinOrLeave(entry.Message))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Offer(ChannelHistoryEntry[] batch, ChannelSubscriber[] subscribers)

@@ -18,16 +18,21 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit, bo
     /// <summary>The newest id this connection has been given; older or equal ids are duplicates.</summary>
     public ChannelMessageId LastId { get; private set; }
 
+    /// <summary>This subscriber did not ask for presence's <c>join</c> and <c>leave</c> events: the fan-out need not offer them.</summary>
+    public bool HidesJoinLeave => hidesJoinLeave;
+
     /// <summary>True for a <c>join</c> or <c>leave</c> event of presence when this subscriber did not ask for them.</summary>
-    public bool Hides(SharedMessage message) =>
-        hidesJoinLeave && message.Event is Presence.ChannelPresence.Join or Presence.ChannelPresence.Leave;
+    public bool Hides(SharedMessage message) => hidesJoinLeave && IsJoinOrLeave(message);
+
+    /// <summary>A <c>join</c> or <c>leave</c> event, which only subscribers who asked receive on a presence channel.</summary>
+    public static bool IsJoinOrLeave(SharedMessage message) => message.Event is Presence.ChannelPresence.Join or Presence.ChannelPresence.Leave;
 
     /// <summary>Offers messages in id order; a live subscriber's connection gets the new ones together, with one flush.</summary>
     public void Offer(ReadOnlySpan<ChannelHistoryEntry> batch)
     {
         lock (_gate)
         {
-            if (!_live || batch.Length == 1 || hidesJoinLeave)
+            if (!_live || batch.Length == 1 || (hidesJoinLeave && HidesAny(batch)))
             {
                 foreach (var entry in batch)
                 {
@@ -74,6 +79,19 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit, bo
 
             _pending = null;
         }
+    }
+
+    private static bool HidesAny(ReadOnlySpan<ChannelHistoryEntry> batch)
+    {
+        foreach (var entry in batch)
+        {
+            if (IsJoinOrLeave(entry.Message))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OfferLocked(in ChannelHistoryEntry entry)
