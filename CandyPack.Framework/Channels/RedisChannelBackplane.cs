@@ -88,6 +88,13 @@ internal sealed partial class RedisChannelBackplane : IDisposable
             options.AsyncTimeout = DefaultTimeoutMilliseconds;
         }
 
+        // The per-user stream count is the one synchronous command (candy.Stream answers at once): it blocks a thread,
+        // so it gets the same bound rather than the client's default of five seconds.
+        if (!configuration.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.SyncTimeout = DefaultTimeoutMilliseconds;
+        }
+
         var backplane = new RedisChannelBackplane(hub, ConnectionMultiplexer.Connect(options));
         if (backplane._redis.IsConnected)
         {
