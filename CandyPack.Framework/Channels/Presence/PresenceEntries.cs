@@ -6,29 +6,47 @@ namespace CandyPack.Channels.Presence;
 
 /// <summary>
 /// Reads the connections of another instance's hash (<see cref="PresenceConnection"/> JSON) in bulk: the fields by hand,
-/// and every info object into one JSON array parsed once, so the list of a room of 10,000 builds one document rather
-/// than one per connection.
+/// and the info objects of each slice of entries into one JSON array parsed once, so the list of a room of 10,000
+/// builds ten documents rather than one per connection. Slices keep every buffer and document under the large object
+/// heap's threshold, whose collections would otherwise set the list's slowest answers.
 /// </summary>
 internal static class PresenceEntries
 {
+    private const int Slice = 1000;
+
     /// <summary>Adds the connections in <paramref name="values"/> to <paramref name="into"/>.</summary>
     /// <exception cref="JsonException">An entry is not the JSON this store writes.</exception>
     public static void Read(RedisValue[] values, List<PresenceConnection> into)
     {
-        var infos = new ArrayBufferWriter<byte>(values.Length * 32 + 2);
-        infos.Write("["u8);
-        var count = 0;
-        var read = new (string UserId, long Since, bool Lingering, int Info)[values.Length];
-        for (var i = 0; i < values.Length; i++)
+        into.EnsureCapacity(into.Count + values.Length);
+        var infos = new ArrayBufferWriter<byte>(16 * 1024);
+        var read = new (string UserId, long Since, bool Lingering, int Info)[Math.Min(Slice, values.Length)];
+        for (var start = 0; start < values.Length; start += Slice)
         {
-            read[i] = ReadOne(((ReadOnlyMemory<byte>)values[i]).Span, infos, ref count);
-        }
+            var length = Math.Min(Slice, values.Length - start);
+            infos.ResetWrittenCount();
+            infos.Write("["u8);
+            var count = 0;
+            for (var i = 0; i < length; i++)
+            {
+                read[i] = ReadOne(((ReadOnlyMemory<byte>)values[start + i]).Span, infos, ref count);
+            }
 
-        infos.Write("]"u8);
-        var elements = count == 0 ? [] : JsonSerializer.Deserialize(infos.WrittenSpan, PresenceJson.Default.JsonElement).EnumerateArray().ToArray();
-        foreach (var (userId, since, lingering, info) in read)
-        {
-            into.Add(new PresenceConnection(userId, since, info < 0 ? null : elements[info], lingering));
+            infos.Write("]"u8);
+            var elements = count == 0 ? default : JsonSerializer.Deserialize(infos.WrittenSpan, PresenceJson.Default.JsonElement);
+            var next = count == 0 ? default : elements.EnumerateArray();
+            for (var i = 0; i < length; i++)
+            {
+                var (userId, since, lingering, info) = read[i];
+                JsonElement? element = null;
+                if (info >= 0)
+                {
+                    next.MoveNext();
+                    element = next.Current;
+                }
+
+                into.Add(new PresenceConnection(userId, since, element, lingering));
+            }
         }
     }
 
