@@ -66,7 +66,7 @@ internal static class SiteLoader
             site.Disposables.Add(channels);
             AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());
             channels.Start(site.JsonOptions, provider);
-            site.UserStreams = new Identity.UserStreamLimit(options.Stream, definition.Name, logger, channels.Redis, hostServices.GetService<TimeProvider>() ?? TimeProvider.System);
+            site.UserStreams = new Identity.UserStreamLimit(options.Stream, TimeSpan.FromSeconds(options.Channels.PresenceTimeout), definition.Name, logger, channels.Redis, hostServices.GetService<TimeProvider>() ?? TimeProvider.System);
             site.Disposables.Add(site.UserStreams);
             if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
             {

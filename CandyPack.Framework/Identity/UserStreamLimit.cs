@@ -11,13 +11,10 @@ namespace CandyPack.Identity;
 /// Enforces <c>stream.maxPerUser</c>. With Redis, each user has a sorted set of their open streams on every instance
 /// (<c>"opened|instance|number"</c>, scored by an expiry this instance refreshes), checked and added to in one atomic
 /// script; the oldest stream to close is announced on a pub/sub channel so the instance holding it closes it. An
-/// instance that dies stops refreshing, and its streams stop counting within <see cref="Expiry"/>.
+/// instance that dies stops refreshing, and its streams stop counting within the expiry (<c>channels.presenceTimeout</c>).
 /// </summary>
 internal sealed class UserStreamLimit : IDisposable
 {
-    /// <summary>How long a stream counts in Redis without its instance refreshing it.</summary>
-    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(15);
-
     private const string RetryAfterSeconds = "5";
 
     // Answers nil when the stream is refused, else the members of the streams to close (none when there was room).
@@ -39,7 +36,24 @@ internal sealed class UserStreamLimit : IDisposable
         return closed
         """;
 
+    // Per stream still in its user's set (XX: a stream released meanwhile is not written back): its new expiry as the
+    // score, and the set kept alive twice as long.
+    private const string RefreshScript = """
+        for i = 1, #KEYS do
+          redis.call('ZADD', KEYS[i], 'XX', ARGV[1], ARGV[i + 2])
+          redis.call('PEXPIRE', KEYS[i], ARGV[2])
+        end
+        return #KEYS
+        """;
+
+    /// <summary>Streams refreshed per command.</summary>
+    private const int RefreshBatch = 500;
+
     private readonly StreamOptions _options;
+
+    /// <summary>How long a stream counts in Redis without its instance refreshing it: <c>channels.presenceTimeout</c>.</summary>
+    private readonly TimeSpan _expiry;
+
     private readonly string _site;
     private readonly ILogger _logger;
     private readonly Func<IDatabase>? _redis;
@@ -52,7 +66,7 @@ internal sealed class UserStreamLimit : IDisposable
     private readonly ITimer? _refresh;
     private long _next;
 
-    public UserStreamLimit(StreamOptions options, string site, ILogger logger, Channels.RedisChannelBackplane? redis, TimeProvider time)
+    public UserStreamLimit(StreamOptions options, TimeSpan expiry, string site, ILogger logger, Channels.RedisChannelBackplane? redis, TimeProvider time)
     {
         if (options.MaxPerUser < 0)
         {
@@ -60,6 +74,7 @@ internal sealed class UserStreamLimit : IDisposable
         }
 
         _options = options;
+        _expiry = expiry;
         _site = site;
         _logger = logger;
         _background = new Hosting.BackgroundTasks(logger);
@@ -71,7 +86,7 @@ internal sealed class UserStreamLimit : IDisposable
 
         _redis = () => redis.Database;
         redis.Subscriber.Subscribe(_closeChannel, (_, member) => CloseLocal(member!, "a newer stream of the same user took its place"));
-        _refresh = time.CreateTimer(static s => ((UserStreamLimit)s!).Refresh(), this, Expiry / 3, Expiry / 3);
+        _refresh = time.CreateTimer(static s => ((UserStreamLimit)s!).Refresh(), this, expiry / 3, expiry / 3);
     }
 
     /// <summary>Counts <paramref name="stream"/> for its user until it closes; over the limit, refuses it (429) or closes the user's oldest.</summary>
@@ -140,7 +155,7 @@ internal sealed class UserStreamLimit : IDisposable
             var result = _redis!().ScriptEvaluate(
                 AdmitScript,
                 [Key(userId)],
-                [now, now + (long)Expiry.TotalMilliseconds, _options.MaxPerUser, member, closeOldest ? 1 : 0, (long)Expiry.TotalMilliseconds * 2]);
+                [now, now + (long)_expiry.TotalMilliseconds, _options.MaxPerUser, member, closeOldest ? 1 : 0, (long)_expiry.TotalMilliseconds * 2]);
             return result.IsNull ? null : [.. ((RedisResult[])result!).Select(r => (string)r!)];
         }
         catch (Exception e) when (Channels.RedisChannelBackplane.IsRedisFailure(e))
@@ -183,15 +198,38 @@ internal sealed class UserStreamLimit : IDisposable
         }
     }
 
+    /// <summary>
+    /// Pushes the expiry of this instance's streams forward and keeps their users' sets alive (a set expires twice
+    /// the expiry after it was last touched), a few hundred streams per command.
+    /// </summary>
     private void Refresh()
     {
-        var expires = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)Expiry.TotalMilliseconds;
+        var expires = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)_expiry.TotalMilliseconds;
         var database = _redis!();
+        var keys = new List<RedisKey>(RefreshBatch);
+        var values = new List<RedisValue>(RefreshBatch + 2);
         foreach (var (member, entry) in _byMember)
         {
+            keys.Add(Key(entry.UserId));
+            values.Add(member);
+            if (keys.Count == RefreshBatch)
+            {
+                Send();
+            }
+        }
+
+        if (keys.Count > 0)
+        {
+            Send();
+        }
+
+        void Send()
+        {
             _background.Run(
-                database.SortedSetAddAsync(Key(entry.UserId), member, expires, SortedSetWhen.Exists),
-                $"Site {_site}: refreshing the streams of user {entry.UserId} in Redis");
+                database.ScriptEvaluateAsync(RefreshScript, [.. keys], [expires, (long)_expiry.TotalMilliseconds * 2, .. values]),
+                $"Site {_site}: refreshing the per-user counts of {keys.Count} streams in Redis");
+            keys.Clear();
+            values.Clear();
         }
     }
 

@@ -95,6 +95,24 @@ public sealed class PresenceScaleOutTests
     }
 
     [Test]
+    public async Task MaxPerUser_AStreamOpenLongerThanTheTimeout_StillCounts()
+    {
+        // Entries kept in Redis expire unless their instance refreshes them: with a 2 s timeout, a stream open for three
+        // times that must still count, or a user's long-lived streams would silently stop counting.
+        (string, string) limit = ("CANDY_STREAM__MAXPERUSER", "1");
+        (string, string) timeout = ("CANDY_CHANNELS__PRESENCETIMEOUT", "2");
+        await using var a = await RedisScaleOutTests.StartHostAsync(limit, timeout);
+        var cookie = await LoginAsync(a, NewName());
+        await using var first = await ChatAsync(a, cookie);
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.That(await Eventually.TrueAsync(() => opened.Elapsed > TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(30)), "six seconds passed");
+        await using var second = await SseListener.OpenAsync(a.Client, "/chat/stream", cookie: cookie);
+
+        Assert.That(second.Status, Is.EqualTo(HttpStatusCode.TooManyRequests), "the first stream is still open and counted");
+    }
+
+    [Test]
     public async Task MaxPerUser_CloseOldest_ClosesTheStreamOnTheOtherInstance()
     {
         (string, string) limit = ("CANDY_STREAM__MAXPERUSER", "1");
