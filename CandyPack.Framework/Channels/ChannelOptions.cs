@@ -33,7 +33,8 @@ public sealed class ChannelOptions
 
     /// <summary>
     /// With Redis, seconds after which the presence entries of an instance that stopped refreshing them (it died) are
-    /// gone from every list. Instances refresh every third of it. Default 10.
+    /// gone from every list, and its streams no longer count for <c>stream.maxPerUser</c>. Instances refresh every
+    /// third of it. Default 10.
     /// </summary>
     public double PresenceTimeout { get; set; } = 10;
 
