@@ -24,6 +24,9 @@ internal sealed class ChannelFanOut(Lock gate)
     private bool _delivering;
     private int _count;
 
+    /// <summary>Subscribers that did not ask for join/leave; while there are none (every channel without presence) the watchers are everyone.</summary>
+    private int _hiding;
+
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Called under the channel's lock.</summary>
@@ -32,6 +35,7 @@ internal sealed class ChannelFanOut(Lock gate)
         if (_subscribers.Add(subscriber))
         {
             _changed = true;
+            _hiding += subscriber.HidesJoinLeave ? 1 : 0;
             Volatile.Write(ref _count, _subscribers.Count);
         }
     }
@@ -42,6 +46,7 @@ internal sealed class ChannelFanOut(Lock gate)
         if (_subscribers.Remove(subscriber))
         {
             _changed = true;
+            _hiding -= subscriber.HidesJoinLeave ? 1 : 0;
             Volatile.Write(ref _count, _subscribers.Count);
         }
     }
@@ -78,7 +83,7 @@ internal sealed class ChannelFanOut(Lock gate)
                 if (_changed)
                 {
                     _snapshot = [.. _subscribers];
-                    _watchers = [.. _snapshot.Where(s => !s.HidesJoinLeave)];
+                    _watchers = _hiding == 0 ? _snapshot : [.. _snapshot.Where(s => !s.HidesJoinLeave)];
                     _changed = false;
                 }
 
