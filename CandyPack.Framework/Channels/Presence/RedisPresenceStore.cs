@@ -80,8 +80,7 @@ internal sealed class RedisPresenceStore : PresenceStore
         }
         catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
         {
-            _stale[channel] = 0;
-            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a new connection; it is counted on this instance and shared at the next refresh", channel);
+            MarkStale(channel, e, "a new connection; it is counted on this instance and shared");
             return local;
         }
     }
@@ -95,8 +94,7 @@ internal sealed class RedisPresenceStore : PresenceStore
         }
         catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
         {
-            _stale[channel] = 0;
-            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a closing connection; it is corrected at the next refresh", channel);
+            MarkStale(channel, e, "a closing connection; it is corrected");
         }
     }
 
@@ -109,8 +107,7 @@ internal sealed class RedisPresenceStore : PresenceStore
         }
         catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
         {
-            _stale[channel] = 0;
-            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take a closed connection; it is removed there at the next refresh", channel);
+            MarkStale(channel, e, "a closed connection; it is removed there");
             return local;
         }
     }
@@ -213,6 +210,13 @@ internal sealed class RedisPresenceStore : PresenceStore
             _stale[channel] = 0;
             throw;
         }
+    }
+
+    /// <summary>A change of <paramref name="channel"/> did not reach Redis: the next refresh that does rewrites this instance's entries.</summary>
+    private void MarkStale(string channel, Exception e, string change)
+    {
+        _stale[channel] = 0;
+        _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take {Change} at the next refresh", channel, change);
     }
 
     private async Task<int> RunAsync(string script, string channel, long id, PresenceConnection connection, string json)
