@@ -9,33 +9,17 @@ namespace CandyPack.Tests.Browser;
 /// <summary>The example site's pages and candy.js in a real headless Chromium.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class BrowserClientTests
+public sealed class BrowserClientTests : ExampleSiteInChromium
 {
     private const string AllExamplesArrived =
         "() => [...document.querySelectorAll('#examples section')].every(s => s.querySelector('li'))";
 
-    private Chromium _chromium = null!;
-    private CandyServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _chromium = await Chromium.LaunchAsync();
-        _server = await CandyServer.StartAsync(CandyServer.ExampleSite());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _server.DisposeAsync();
-        await _chromium.DisposeAsync();
-    }
 
     [Test]
     public async Task IndexPage_EventSource_ReceivesEveryGuideExample()
     {
-        var page = await _chromium.NewPageAsync(_server.Address);
-        await page.GotoAsync(new Uri(_server.Address, "/").ToString());
+        var page = await Chromium.NewPageAsync(Server.Address);
+        await page.GotoAsync(new Uri(Server.Address, "/").ToString());
 
         await page.WaitForFunctionAsync(AllExamplesArrived);
 
@@ -47,8 +31,8 @@ public sealed class BrowserClientTests
     [Test]
     public async Task ClientPage_CandyListen_ReceivesEveryGuideExample_AndTheSeedSnippets()
     {
-        var page = await _chromium.NewPageAsync(_server.Address);
-        await page.GotoAsync(new Uri(_server.Address, "/client.html").ToString());
+        var page = await Chromium.NewPageAsync(Server.Address);
+        await page.GotoAsync(new Uri(Server.Address, "/client.html").ToString());
 
         await page.WaitForFunctionAsync(AllExamplesArrived);
         await page.WaitForFunctionAsync("() => document.querySelector('#javascript li')");
@@ -71,10 +55,10 @@ public sealed class BrowserClientTests
     [Test]
     public async Task NotificationsPage_Send_ReachesEveryOpenPage()
     {
-        var sender = await _chromium.NewPageAsync(_server.Address);
-        var other = await _chromium.NewPageAsync(_server.Address);
-        await sender.GotoAsync(new Uri(_server.Address, "/notifications.html").ToString());
-        await other.GotoAsync(new Uri(_server.Address, "/notifications.html").ToString());
+        var sender = await Chromium.NewPageAsync(Server.Address);
+        var other = await Chromium.NewPageAsync(Server.Address);
+        await sender.GotoAsync(new Uri(Server.Address, "/notifications.html").ToString());
+        await other.GotoAsync(new Uri(Server.Address, "/notifications.html").ToString());
         await sender.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'open'");
         await other.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'open'");
 
@@ -93,8 +77,8 @@ public sealed class BrowserClientTests
     [Test]
     public async Task DashboardPage_ShowsServerStats_PushedEverySecond()
     {
-        var page = await _chromium.NewPageAsync(_server.Address);
-        await page.GotoAsync(new Uri(_server.Address, "/dashboard.html").ToString());
+        var page = await Chromium.NewPageAsync(Server.Address);
+        await page.GotoAsync(new Uri(Server.Address, "/dashboard.html").ToString());
 
         await page.WaitForFunctionAsync("() => document.getElementById('state').textContent.startsWith('live')");
         var first = await page.TextContentAsync("#uptimeSeconds");
@@ -107,11 +91,11 @@ public sealed class BrowserClientTests
     [Test]
     public async Task CandyListen_Close_StopsTraffic()
     {
-        var channels = _server.App.Services.GetRequiredService<SiteRegistry>().Sites[0].Channels;
+        var channels = Server.App.Services.GetRequiredService<SiteRegistry>().Sites[0].Channels;
         var user = RedisScaleOutTests.NewUser();
         var closing = channels.Channel("user:" + user);
         var witness = channels.Channel("notifications");
-        var page = await OpenBlankPageAsync(_server.Address, ("user", user));
+        var page = await OpenBlankPageAsync(Server.Address, ("user", user));
         await page.EvaluateAsync(
             """
             (user) => {
@@ -197,7 +181,7 @@ public sealed class BrowserClientTests
     /// <summary>A plain page of the site with candy.js loaded.</summary>
     private async Task<IPage> OpenBlankPageAsync(Uri site, params (string Name, string Value)[] cookies)
     {
-        var page = await _chromium.NewPageAsync(site, cookies);
+        var page = await Chromium.NewPageAsync(site, cookies);
         await page.GotoAsync(new Uri(site, "/about").ToString());
         await page.AddScriptTagAsync(new PageAddScriptTagOptions { Url = "/_candy/candy.js" });
         return page;

@@ -10,38 +10,21 @@ namespace CandyPack.Tests.Browser;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ChatPageTests
+public sealed class ChatPageTests : ExampleSiteInChromium
 {
-    private Chromium _chromium = null!;
-    private CandyServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _chromium = await Chromium.LaunchAsync();
-        _server = await CandyServer.StartAsync(CandyServer.ExampleSite());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _server.DisposeAsync();
-        await _chromium.DisposeAsync();
-    }
-
     [Test]
     public async Task TwoPages_OverWebSocket_SeeEachOthersLines_SentOnTheSocket_AndALateJoinerSeesThem()
     {
         var posts = new ConcurrentQueue<string>();
-        var ada = await OpenChatAsync(_server.Address, "ada", "websocket", posts);
-        var bob = await OpenChatAsync(_server.Address, "bob", "websocket", posts);
+        var ada = await OpenChatAsync(Server.Address, "ada", "websocket", posts);
+        var bob = await OpenChatAsync(Server.Address, "bob", "websocket", posts);
         var (first, second) = (Unique("hello bob"), Unique("hi ada"));
 
         await SayAsync(ada, first);
         await WaitForLineAsync(bob, "ada", first);
         await SayAsync(bob, second);
         await WaitForLineAsync(ada, "bob", second);
-        var carol = await OpenChatAsync(_server.Address, "carol", "auto", posts);
+        var carol = await OpenChatAsync(Server.Address, "carol", "auto", posts);
         await WaitForLineAsync(carol, "ada", first);
         await WaitForLineAsync(carol, "bob", second);
 
@@ -58,8 +41,8 @@ public sealed class ChatPageTests
     public async Task TwoPages_OverSse_SeeEachOthersLines_SentWithPost()
     {
         var posts = new ConcurrentQueue<string>();
-        var ada = await OpenChatAsync(_server.Address, "ada", "sse", posts);
-        var bob = await OpenChatAsync(_server.Address, "bob", "sse", posts);
+        var ada = await OpenChatAsync(Server.Address, "ada", "sse", posts);
+        var bob = await OpenChatAsync(Server.Address, "bob", "sse", posts);
         var (first, second) = (Unique("hello bob"), Unique("hi ada"));
 
         await SayAsync(ada, first);
@@ -100,7 +83,7 @@ public sealed class ChatPageTests
     [Test]
     public async Task LineTooLong_OverWebSocket_IsRefusedToTheSender_WithTheReason()
     {
-        var ada = await OpenChatAsync(_server.Address, "ada", "websocket", new ConcurrentQueue<string>());
+        var ada = await OpenChatAsync(Server.Address, "ada", "websocket", new ConcurrentQueue<string>());
 
         // The input stops at 1,000 characters; a page that bypasses it is told why the line was not said.
         await ada.EvalOnSelectorAsync("#text", "input => input.removeAttribute('maxlength')");
@@ -115,7 +98,7 @@ public sealed class ChatPageTests
 
     private async Task<IPage> OpenChatAsync(Uri site, string name, string transport, ConcurrentQueue<string> posts)
     {
-        var page = await _chromium.NewPageAsync(site);
+        var page = await Chromium.NewPageAsync(site);
         page.Request += (_, request) =>
         {
             if (request.Method == "POST" && new Uri(request.Url).AbsolutePath == "/chat")

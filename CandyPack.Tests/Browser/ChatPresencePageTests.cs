@@ -11,25 +11,9 @@ namespace CandyPack.Tests.Browser;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ChatPresencePageTests
+public sealed class ChatPresencePageTests : ExampleSiteInChromium
 {
     private readonly List<IBrowserContext> _browsers = [];
-    private Chromium _chromium = null!;
-    private CandyServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _chromium = await Chromium.LaunchAsync();
-        _server = await CandyServer.StartAsync(CandyServer.ExampleSite());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _server.DisposeAsync();
-        await _chromium.DisposeAsync();
-    }
 
     /// <summary>Closes every browser a test opened, also when it failed, so its users leave before the next test.</summary>
     [TearDown]
@@ -100,9 +84,9 @@ public sealed class ChatPresencePageTests
 
     private async Task<IPage> OpenAsync(string transport)
     {
-        var page = await _chromium.NewPageAsync(_server.Address);
+        var page = await Chromium.NewPageAsync(Server.Address);
         _browsers.Add(page.Context);
-        await page.GotoAsync(new Uri(_server.Address, $"/chat.html?transport={transport}").ToString());
+        await page.GotoAsync(new Uri(Server.Address, $"/chat.html?transport={transport}").ToString());
         await page.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'open'");
         return page;
     }
