@@ -1,6 +1,5 @@
 using CandyPack.Tests.Channels.Site;
 using CandyPack.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CandyPack.Tests.Channels;
 
@@ -15,17 +14,7 @@ public sealed class ChannelResumeTests
     private CandyServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _server = await CandyServer.StartAsync(
-        options =>
-        {
-            var logging = options.ConfigureBuilder;
-            options.ConfigureBuilder = builder =>
-            {
-                logging?.Invoke(builder);
-                builder.Services.AddSingleton<TimeProvider>(_clock);
-            };
-        },
-        ChannelSite.Definition());
+    public async Task StartAsync() => _server = await CandyServer.StartAsync(_clock, ChannelSite.Definition());
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _server.DisposeAsync();

@@ -1,7 +1,6 @@
 using System.Net;
 using CandyPack.Tests.Presence.Site;
 using CandyPack.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using static CandyPack.Tests.Presence.PresenceClient;
 
 namespace CandyPack.Tests.Presence;
@@ -14,17 +13,7 @@ public sealed class SubscribeTokenTests
     private CandyServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _server = await CandyServer.StartAsync(
-        options =>
-        {
-            var logging = options.ConfigureBuilder;
-            options.ConfigureBuilder = builder =>
-            {
-                logging?.Invoke(builder);
-                builder.Services.AddSingleton<TimeProvider>(_clock);
-            };
-        },
-        PresenceSite.Definition());
+    public async Task StartAsync() => _server = await CandyServer.StartAsync(_clock, PresenceSite.Definition());
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _server.DisposeAsync();

@@ -32,7 +32,20 @@ internal sealed class CandyServer : IAsyncDisposable
     /// <summary>Everything the server logged, for asserting that a failure was reported.</summary>
     public LogCollector Logs { get; }
 
-    public static Task<CandyServer> StartAsync(params SiteDefinition[] sites) => StartAsync(null, sites);
+    public static Task<CandyServer> StartAsync(params SiteDefinition[] sites) => StartAsync((Action<CandyHostOptions>?)null, sites);
+
+    /// <summary>A server whose sites tell time by <paramref name="clock"/>, a clock the test moves.</summary>
+    public static Task<CandyServer> StartAsync(TimeProvider clock, params SiteDefinition[] sites) => StartAsync(
+        options =>
+        {
+            var logging = options.ConfigureBuilder;
+            options.ConfigureBuilder = builder =>
+            {
+                logging?.Invoke(builder);
+                builder.Services.AddSingleton(clock);
+            };
+        },
+        sites);
 
     public static async Task<CandyServer> StartAsync(Action<CandyHostOptions>? configure, params SiteDefinition[] sites)
     {
