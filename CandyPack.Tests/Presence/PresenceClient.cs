@@ -10,7 +10,7 @@ internal static class PresenceClient
     public static string NewRoom() => "room:" + Guid.NewGuid().ToString("N")[..12];
 
     public static Task<SseListener> SubscribeAsync(HttpClient client, string room, string? user, string query = "") =>
-        SseListener.OpenAsync(client, $"/rooms/{room}/stream?{query}", headers: user is null ? null : [new("X-User", user)]);
+        SseListener.OpenAsync(client, $"/rooms/{room}/stream?{query}", headers: user is null ? null : [new(HeaderAuthentication.Header, user)]);
 
     public static async Task<List<PresenceMember>> PresenceAsync(HttpClient client, string room)
     {
@@ -34,7 +34,7 @@ internal static class PresenceClient
     public static async Task<string> TokenAsync(HttpClient client, string room, string user, double seconds = 60)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/rooms/{room}/token?seconds={seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        request.Headers.Add("X-User", user);
+        request.Headers.Add(HeaderAuthentication.Header, user);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;

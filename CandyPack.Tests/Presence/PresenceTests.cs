@@ -25,7 +25,7 @@ public sealed class PresenceTests
     public async Task User_IsThePrincipalOfTheSitesAuthentication()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/whoami");
-        request.Headers.Add("X-User", "ann");
+        request.Headers.Add(HeaderAuthentication.Header, "ann");
         using var signedIn = await _server.Client.SendAsync(request);
         using var anonymous = await _server.Client.GetAsync("/whoami");
 

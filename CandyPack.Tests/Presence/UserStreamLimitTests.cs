@@ -89,7 +89,7 @@ public sealed class UserStreamLimitTests
 
     private static async Task<SseListener> OpenAsync(CandyServer server, string user)
     {
-        var listener = await SseListener.OpenAsync(server.Client, "/plain/stream", headers: [new("X-User", user)]);
+        var listener = await SseListener.OpenAsync(server.Client, "/plain/stream", headers: [new(HeaderAuthentication.Header, user)]);
         Assert.That(listener.Status, Is.EqualTo(HttpStatusCode.OK), $"stream of {user}");
         return listener;
     }
@@ -97,7 +97,7 @@ public sealed class UserStreamLimitTests
     private static Task<HttpResponseMessage> RequestAsync(CandyServer server, string user)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/plain/stream");
-        request.Headers.Add("X-User", user);
+        request.Headers.Add(HeaderAuthentication.Header, user);
         return server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 }
