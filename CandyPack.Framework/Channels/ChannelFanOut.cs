@@ -136,9 +136,23 @@ internal sealed class ChannelFanOut(Lock gate)
 
     private static void OfferSlice(ChannelHistoryEntry[] batch, ReadOnlySpan<ChannelSubscriber> subscribers)
     {
+        List<Exception>? failures = null;
         foreach (var subscriber in subscribers)
         {
-            subscriber.Offer(batch);
+            try
+            {
+                subscriber.Offer(batch);
+            }
+            catch (Exception e)
+            {
+                // One subscriber's failure (a close handler that throws, say) costs the others nothing: they still get the batch.
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException($"Offering {batch.Length} message(s) failed for {failures.Count} of {subscribers.Length} subscribers", failures);
         }
     }
 }
