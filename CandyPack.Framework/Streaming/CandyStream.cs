@@ -28,6 +28,9 @@ public sealed class CandyStream
     private readonly StreamQueue _queue;
     private readonly StreamCloseHandlers _onClose;
     private readonly StreamInbox? _inbox;
+
+    /// <summary>Held while a cut aborts the request and while the stream finishes, so an abort never lands after the request ended.</summary>
+    private readonly Lock _finishing = new();
     private CancellationTokenRegistration _clientGone;
     private Func<object?, bool>? _send;
     private int _state;
@@ -203,16 +206,27 @@ public sealed class CandyStream
     /// <summary>Stops writing at once: the client left, or fell so far behind that it is cut off.</summary>
     internal void Cut(string reason, bool abort)
     {
-        _logger.LogDebug("Stream {Route} cut: {Reason}", _route, reason);
-        _ending = StreamEnding.Cut;
-        Interlocked.CompareExchange(ref _state, StateClosing, StateOpen);
+        lock (_finishing)
+        {
+            // A finished stream's request may be over, and its HttpContext reused by the connection's next request:
+            // neither its ending nor that request is touched.
+            if (Volatile.Read(ref _state) == StateClosed)
+            {
+                return;
+            }
+
+            _logger.LogDebug("Stream {Route} cut: {Reason}", _route, reason);
+            _ending = StreamEnding.Cut;
+            Volatile.Write(ref _state, StateClosing);
+            if (abort)
+            {
+                // Releases a writer blocked on a client that stopped reading; before the close handlers, which may be slow.
+                _context.Abort();
+            }
+        }
+
         _queue.Complete();
         _onClose.CancelProducers();
-        if (abort)
-        {
-            // Releases a writer blocked on a client that stopped reading.
-            _context.Abort();
-        }
 
         // An idle connection has no writer to notice the cut: one is woken to finish the stream.
         _writer.Wake();
@@ -262,7 +276,11 @@ public sealed class CandyStream
     /// <summary>Called by the writer when it has stopped: the one place a stream finishes closing.</summary>
     internal void Finish()
     {
-        Volatile.Write(ref _state, StateClosed);
+        lock (_finishing)
+        {
+            Volatile.Write(ref _state, StateClosed);
+        }
+
         _queue.Complete();
         _clientGone.Dispose();
         _registry.Remove(this);

@@ -88,6 +88,44 @@ public sealed class RedisFanOutTests
     }
 
     [Test]
+    public async Task SubscriberLeavesWhileItsCleanupHoldsTheDelivery_OnceItEnds_TheSubscribersAfterItGetEveryMessage_AndNothingFails()
+    {
+        var name = RedisScaleOutTests.NewUser();
+        await using var before = await SseListener.OpenAsync(_server.Client, $"/channels/{name}/stream");
+        await CandyChannelTests.WaitForSubscribersAsync(ChannelSite.Runtime(_server).Channels.Channel(name), 1);
+        using var stalled = await OpenStalledAsync(name, subscribers: 2);
+        await using var after = await SseListener.OpenAsync(_server.Client, $"/channels/{name}/stream");
+        await CandyChannelTests.WaitForSubscribersAsync(ChannelSite.Runtime(_server).Channels.Channel(name), 3);
+        var published = await PublishUntilHeldAsync(name, before, after);
+
+        // The stalled client goes away while its cleanup still holds the delivery, and its request ends.
+        stalled.Dispose();
+        var streams = ChannelSite.Runtime(_server).Streams;
+        Assert.That(await Eventually.TrueAsync(() => streams.Count == 2), Is.True, $"the stalled client's stream did not end; {streams.Count} open");
+        BlockingCleanup.Release();
+        await PublishAsync(name, -1);
+
+        var expected = Enumerable.Range(1, published).Append(-1).ToList();
+        foreach (var reader in new[] { before, after })
+        {
+            if (!await Eventually.TrueAsync(() => Numbers(reader.Items).Contains(-1)))
+            {
+                Assert.Fail($"The closing message did not arrive; messages received: {string.Join(", ", Numbers(reader.Items))}");
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Numbers(before.Items), Is.EqualTo(expected), "the subscriber before the stalled one: every message once, in order");
+            Assert.That(Numbers(after.Items), Is.EqualTo(expected), "the subscriber after the stalled one: every message once, in order");
+            Assert.That(
+                _server.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains(name, StringComparison.Ordinal)).Select(e => e.Message),
+                Is.Empty,
+                "nothing failed on the channel");
+        });
+    }
+
+    [Test]
     public async Task DeliveryHeldBySubscriber_OtherChannelsOnTheInstanceKeepDelivering()
     {
         var name = RedisScaleOutTests.NewUser();
@@ -114,9 +152,22 @@ public sealed class RedisFanOutTests
     /// </summary>
     private async Task<(Socket Stalled, int Published)> HoldDeliveryAsync(string name, SseListener reader)
     {
+        var stalled = await OpenStalledAsync(name, subscribers: 2);
+        return (stalled, await PublishUntilHeldAsync(name, reader));
+    }
+
+    /// <summary>Subscribes a client that never reads through the route whose cleanup blocks, once it is armed.</summary>
+    private async Task<Socket> OpenStalledAsync(string name, int subscribers)
+    {
         BlockingCleanup.Arm();
         var stalled = await RawHttp.OpenAsync(_server.Address, $"/channels/{name}/blocking-cleanup", receiveBuffer: 4096);
-        await CandyChannelTests.WaitForSubscribersAsync(ChannelSite.Runtime(_server).Channels.Channel(name), 2);
+        await CandyChannelTests.WaitForSubscribersAsync(ChannelSite.Runtime(_server).Channels.Channel(name), subscribers);
+        return stalled;
+    }
+
+    /// <summary>Publishes until a delivery is stuck in the stalled client's cleanup; the readers keep up. Returns how many were published.</summary>
+    private async Task<int> PublishUntilHeldAsync(string name, params SseListener[] readers)
+    {
         var n = 0;
         while (!BlockingCleanup.Entered.IsCompleted)
         {
@@ -124,15 +175,15 @@ public sealed class RedisFanOutTests
             Assert.That(n, Is.LessThanOrEqualTo(500), "500 messages of 16 KiB did not make the client that never reads a slow consumer");
             await PublishAsync(name, n);
 
-            // The reader keeps up, so the queue that fills is the stalled client's.
+            // The readers keep up, so the queue that fills is the stalled client's.
             var published = n;
-            if (!await Eventually.TrueAsync(() => reader.Messages.Count >= published || BlockingCleanup.Entered.IsCompleted))
+            if (!await Eventually.TrueAsync(() => readers.All(r => r.Messages.Count >= published) || BlockingCleanup.Entered.IsCompleted))
             {
-                Assert.Fail($"The reader did not get message {n}; it has: {string.Join(", ", Numbers(reader.Items))}");
+                Assert.Fail($"A reader did not get message {n}; they have: {string.Join(" / ", readers.Select(r => string.Join(", ", Numbers(r.Items))))}");
             }
         }
 
-        return (stalled, n);
+        return n;
     }
 
     private static List<int> Numbers(IEnumerable<System.Net.ServerSentEvents.SseItem<string>> items) =>
