@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CandyPack.Channels;
 using CandyPack.Tests.Channels.Site;
 using CandyPack.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -242,9 +243,19 @@ public sealed class CandyChannelTests
 
     internal static int Number(string json) => JsonDocument.Parse(json).RootElement.GetProperty("n").GetInt32();
 
+    /// <summary>Orders message ids as the framework does, including the ids an instance gives while Redis is away.</summary>
     internal static int CompareIds(string left, string right)
     {
-        static (long, long) Parse(string id) => (long.Parse(id.Split('-')[0]), long.Parse(id.Split('-')[1]));
+        static ChannelMessageId Parse(string id)
+        {
+            if (!ChannelMessageId.TryParse(id, out var parsed))
+            {
+                Assert.Fail($"'{id}' is not a channel message id");
+            }
+
+            return parsed;
+        }
+
         return Parse(left).CompareTo(Parse(right));
     }
 
