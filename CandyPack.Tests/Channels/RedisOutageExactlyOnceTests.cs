@@ -65,8 +65,8 @@ public sealed class RedisOutageExactlyOnceTests
         }
 
         var all = await publisher.StopAsync();
-        await onA.WaitForAsync(i => SseReader.Messages(i).Count >= all.Count, $"all {all.Count} messages on A", CatchUpDeadline);
-        await onB.WaitForAsync(i => SseReader.Messages(i).Count >= all.Count, $"all {all.Count} messages on B", CatchUpDeadline);
+        await WithHostLogsAsync(() => onA.WaitForAsync(i => SseReader.Messages(i).Count >= all.Count, $"all {all.Count} messages on A", CatchUpDeadline), a, b);
+        await WithHostLogsAsync(() => onB.WaitForAsync(i => SseReader.Messages(i).Count >= all.Count, $"all {all.Count} messages on B", CatchUpDeadline), a, b);
 
         Assert.That(idFromOutage, Is.Not.Null);
         await using var resumedOnB = await RedisScaleOutTests.SubscribeAsync(b, user, idFromOutage);
@@ -91,6 +91,21 @@ public sealed class RedisOutageExactlyOnceTests
                 $"resuming on B after {idFromOutage} gives exactly what A's subscriber had not seen: " + SseListener.Describe(resumedOnB.Items));
             Assert.That(onA.Items.Concat(onB.Items).Concat(resumedOnB.Items).Select(i => i.EventType), Has.All.EqualTo("message"), "no reset");
         });
+    }
+
+    /// <summary>A catch-up that never ends is told with what both instances logged about Redis, which says where it stopped.</summary>
+    private static async Task WithHostLogsAsync(Func<Task> wait, HostInstance a, HostInstance b)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (AssertionException)
+        {
+            static string Log(HostInstance host) =>
+                string.Join(Environment.NewLine, host.Lines.Where(l => l.Contains("Redis", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).TakeLast(40));
+            Assert.Fail($"Instance A ({a.Address}) logged:{Environment.NewLine}{Log(a)}{Environment.NewLine}Instance B ({b.Address}) logged:{Environment.NewLine}{Log(b)}");
+        }
     }
 
     private static List<int> Numbers(SseListener listener) => [.. listener.Messages.Select(CandyChannelTests.Number).Order()];
