@@ -56,6 +56,11 @@ internal sealed partial class RedisChannelBackplane
         // Only once a message published now comes back is the subscription known to hear everything published later.
         if (!await ProbeAsync())
         {
+            // The client resubscribes by itself after a reconnect, but without waiting for Redis to confirm: when Redis
+            // fails again meanwhile, the subscription can be lost while the client believes it holds it. Until a probe
+            // is heard every channel reads what it missed from the stream, and the subscription is made anew.
+            Degrade(null, $"{_redis.Configuration} (pub/sub did not hear a probe within {ProbeTimeout.TotalSeconds:0} s)");
+            await SubscribeAgainAsync();
             return;
         }
 
@@ -96,6 +101,14 @@ internal sealed partial class RedisChannelBackplane
         {
             return false;
         }
+    }
+
+    private async Task SubscribeAgainAsync()
+    {
+        var subscriber = _redis.GetSubscriber();
+        await subscriber.UnsubscribeAsync(_pubSub);
+        (await subscriber.SubscribeAsync(_pubSub)).OnMessage(OnMessage);
+        _hub.Logger.LogWarning("Redis backplane of site {Site}: the subscription did not hear its probe and was made again", _hub.Site);
     }
 
     /// <summary>A probe is a pub/sub message with an empty channel name (which no channel has) and a nonce.</summary>

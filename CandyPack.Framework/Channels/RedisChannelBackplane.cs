@@ -65,6 +65,9 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     /// <summary>The shared connection's pub/sub, for the site's other Redis users.</summary>
     public ISubscriber Subscriber => _redis.GetSubscriber();
 
+    /// <summary>The pub/sub channel that carries every channel's messages of the site.</summary>
+    public RedisChannel PubSubChannel => _pubSub;
+
     public static RedisChannelBackplane Connect(ChannelHub hub, string configuration)
     {
         ConfigurationOptions options;
