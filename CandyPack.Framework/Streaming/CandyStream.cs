@@ -14,7 +14,7 @@ namespace CandyPack;
 /// so far behind that the queue fills is a slow consumer: by default it is disconnected and logged, so memory
 /// stays bounded. All members are safe to call from any thread.
 /// </remarks>
-public sealed class CandyStream
+public sealed partial class CandyStream
 {
     private const int StateOpen = 0;
     private const int StateClosing = 1;
@@ -29,7 +29,10 @@ public sealed class CandyStream
     private readonly StreamCloseHandlers _onClose;
     private readonly StreamInbox? _inbox;
 
-    /// <summary>Held while a cut aborts the request and while the stream finishes, so an abort never lands after the request ended.</summary>
+    /// <summary>
+    /// Guards the moves between states: an ending, once chosen, is only ever replaced by a cut, and a cut's abort never
+    /// lands after the stream finished and its request may have ended.
+    /// </summary>
     private readonly Lock _finishing = new();
     private CancellationTokenRegistration _clientGone;
     private Func<object?, bool>? _send;
@@ -174,64 +177,6 @@ public sealed class CandyStream
     internal ValueTask<bool> WriteAsync(object? data, CancellationToken cancellationToken) =>
         Pull(StreamMessage.Message(data), cancellationToken);
 
-    /// <summary>
-    /// Closes the stream because its producer or handler failed: logged here, told to the client after what is already
-    /// queued. A transient failure (the database is away) ends without <c>end</c>, so the client comes back.
-    /// </summary>
-    internal void Fail(Exception error)
-    {
-        var transient = StreamFailure.IsTransient(error);
-        if (transient)
-        {
-            // The database layer logs an outage once, however many streams meet it.
-            _logger.LogDebug(error, "Stream {Route} met a transient failure; the client gets an error message and reconnects", _route);
-        }
-        else
-        {
-            _logger.LogError(error, "Stream {Route} failed; the client gets an error message and the stream closes", _route);
-        }
-
-        Interlocked.CompareExchange(ref _failure, error, null);
-
-        BeginClosing(transient ? StreamEnding.Reconnect : StreamEnding.End);
-    }
-
-    /// <summary>Ends the stream without <c>end</c> once what is queued is written, so the client reconnects (shutdown, replay overflow).</summary>
-    internal void Disconnect()
-    {
-        BeginClosing(StreamEnding.Reconnect);
-        _onClose.CancelProducers();
-    }
-
-    /// <summary>Stops writing at once: the client left, or fell so far behind that it is cut off.</summary>
-    internal void Cut(string reason, bool abort)
-    {
-        lock (_finishing)
-        {
-            // A finished stream's request may be over, and its HttpContext reused by the connection's next request:
-            // neither its ending nor that request is touched.
-            if (Volatile.Read(ref _state) == StateClosed)
-            {
-                return;
-            }
-
-            _logger.LogDebug("Stream {Route} cut: {Reason}", _route, reason);
-            _ending = StreamEnding.Cut;
-            Volatile.Write(ref _state, StateClosing);
-            if (abort)
-            {
-                // Releases a writer blocked on a client that stopped reading; before the close handlers, which may be slow.
-                _context.Abort();
-            }
-        }
-
-        _queue.Complete();
-        _onClose.CancelProducers();
-
-        // An idle connection has no writer to notice the cut: one is woken to finish the stream.
-        _writer.Wake();
-    }
-
     /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
     internal void Check(long now, long idleAfter, long stallAfter) => _writer.Check(now, idleAfter, stallAfter);
 
@@ -266,37 +211,6 @@ public sealed class CandyStream
     /// <summary>Writes a message made once for many connections, waiting while the queue is full (a channel's replay).</summary>
     internal ValueTask<bool> WriteSharedAsync(SharedMessage message, CancellationToken cancellationToken) =>
         Pull(StreamMessage.Share(message), cancellationToken);
-
-    /// <summary>
-    /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
-    /// failure and the <c>end</c> event, so nothing the handler did can land after the end.
-    /// </summary>
-    internal ValueTask EndAsync() => _writer.EndAsync();
-
-    /// <summary>Called by the writer when it has stopped: the one place a stream finishes closing.</summary>
-    internal void Finish()
-    {
-        lock (_finishing)
-        {
-            Volatile.Write(ref _state, StateClosed);
-        }
-
-        _queue.Complete();
-        _clientGone.Dispose();
-        _registry.Remove(this);
-        _inbox?.Complete();
-        _onClose.Close();
-    }
-
-    private void BeginClosing(StreamEnding ending)
-    {
-        if (Interlocked.CompareExchange(ref _state, StateClosing, StateOpen) == StateOpen)
-        {
-            _ending = ending;
-            _queue.Complete();
-            _writer.Wake();
-        }
-    }
 
     private bool Push(StreamMessage message)
     {
