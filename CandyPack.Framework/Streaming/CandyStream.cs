@@ -21,6 +21,9 @@ public sealed partial class CandyStream
     private const int StateClosed = 2;
 
     private readonly HttpContext _context;
+
+    /// <summary>The client's address, read while the request is ours: a slow consumer is named after its request may have ended.</summary>
+    private readonly System.Net.IPAddress? _client;
     private readonly RouteInfo _route;
     private readonly StreamRegistry _registry;
     private readonly ILogger _logger;
@@ -43,6 +46,7 @@ public sealed partial class CandyStream
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
     {
         _context = context;
+        _client = context.Connection.RemoteIpAddress;
         _route = route;
         _registry = registry;
         _logger = logger;
@@ -229,7 +233,7 @@ public sealed partial class CandyStream
             return false;
         }
 
-        if (!_registry.DropsOnSlowConsumer(_route, _context))
+        if (!_registry.DropsOnSlowConsumer(_route, _client))
         {
             Cut("slow consumer", abort: true);
         }

@@ -93,7 +93,7 @@ internal sealed class StreamRegistry : IDisposable
     }
 
     /// <summary>A stream's queue is full: counts and logs the slow consumer; true when the policy drops the message, false when it disconnects.</summary>
-    public bool DropsOnSlowConsumer(RouteInfo route, Microsoft.AspNetCore.Http.HttpContext context)
+    public bool DropsOnSlowConsumer(RouteInfo route, System.Net.IPAddress? client)
     {
         Interlocked.Increment(ref _slowConsumers);
         Hosting.CandyMetrics.SlowConsumers.Add(1);
@@ -106,7 +106,7 @@ internal sealed class StreamRegistry : IDisposable
         _logger.LogWarning(
             "Stream {Route} to {Client}: the client fell {Capacity} messages behind and was disconnected (slow consumer; stream.queue in config.json)",
             route,
-            context.Connection.RemoteIpAddress,
+            client,
             Options.Queue);
         return false;
     }
