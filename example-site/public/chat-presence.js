@@ -2,9 +2,11 @@
 // window.chatPresence.onEvent(name, data) for the stream's "join" and "leave" events. The list in
 // <ul id="online"> is filled from GET /chat/presence on every open (so a reconnect starts from the truth)
 // and kept current by join/leave, which are also said between the chat's lines. A small form before the
-// list signs the browser in by name (POST /chat/login), so two browsers are two users.
+// list signs the browser in by name (POST /chat/login), so two browsers are two users. The list names users,
+// not their connections: join and leave come for a user's first and last connection only, so a count kept from
+// them would go stale when the same user opens a second tab.
 (() => {
-  const members = new Map(); // userId -> { name, connections }
+  const members = new Map(); // userId -> name
   let loading = null;        // events that arrive while the list loads, applied after it
   let signedIn = null;
 
@@ -13,10 +15,10 @@
   function render() {
     const ul = list();
     if (!ul) return;
-    ul.replaceChildren(...[...members].map(([id, m]) => {
+    ul.replaceChildren(...[...members].map(([id, name]) => {
       const li = document.createElement('li');
       li.dataset.user = id;
-      li.textContent = m.connections > 1 ? `${m.name} (${m.connections})` : m.name;
+      li.textContent = name;
       if (id === signedIn) li.classList.add('me');
       return li;
     }));
@@ -43,7 +45,7 @@
   function apply(name, data) {
     if (!data || typeof data.userId !== 'string') return;
     if (name === 'join') {
-      if (!members.has(data.userId)) members.set(data.userId, { name: nameOf(data.userId, data.info), connections: 1 });
+      if (!members.has(data.userId)) members.set(data.userId, nameOf(data.userId, data.info));
     } else if (name === 'leave') {
       members.delete(data.userId);
     }
@@ -56,7 +58,7 @@
       if (!response.ok) throw new Error(`GET /chat/presence answered ${response.status}`);
       members.clear();
       for (const m of await response.json()) {
-        members.set(m.userId, { name: nameOf(m.userId, m.info), connections: m.connections });
+        members.set(m.userId, nameOf(m.userId, m.info));
       }
     } catch (error) {
       console.error('chat presence:', error);
