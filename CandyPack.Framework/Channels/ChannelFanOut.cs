@@ -70,6 +70,7 @@ internal sealed class ChannelFanOut(Lock gate)
         {
             ChannelHistoryEntry[] batch;
             ChannelSubscriber[] subscribers;
+            bool hasJoinOrLeave;
             lock (gate)
             {
                 if (_delivering || _queued.Count == 0)
@@ -87,12 +88,15 @@ internal sealed class ChannelFanOut(Lock gate)
                     _changed = false;
                 }
 
-                subscribers = OnlyJoinOrLeave(batch) ? _watchers : _snapshot;
+                // Looked at once per batch, and only where someone hides join/leave (a presence channel).
+                var (any, all) = _hiding == 0 ? (false, false) : JoinOrLeave(batch);
+                hasJoinOrLeave = any;
+                subscribers = all ? _watchers : _snapshot;
             }
 
             try
             {
-                Offer(batch, subscribers);
+                Offer(batch, subscribers, hasJoinOrLeave);
             }
             finally
             {
@@ -104,24 +108,23 @@ internal sealed class ChannelFanOut(Lock gate)
         }
     }
 
-    private static bool OnlyJoinOrLeave(ChannelHistoryEntry[] batch)
+    /// <summary>Whether the batch holds any presence <c>join</c>/<c>leave</c> event, and whether it holds nothing else.</summary>
+    private static (bool Any, bool All) JoinOrLeave(ChannelHistoryEntry[] batch)
     {
+        var count = 0;
         foreach (var entry in batch)
         {
-            if (!ChannelSubscriber.IsJoinOrLeave(entry.Message))
-            {
-                return false;
-            }
+            count += ChannelSubscriber.IsJoinOrLeave(entry.Message) ? 1 : 0;
         }
 
-        return true;
+        return (count > 0, count == batch.Length);
     }
 
-    private static void Offer(ChannelHistoryEntry[] batch, ChannelSubscriber[] subscribers)
+    private static void Offer(ChannelHistoryEntry[] batch, ChannelSubscriber[] subscribers, bool hasJoinOrLeave)
     {
         if (subscribers.Length < ParallelThreshold)
         {
-            OfferSlice(batch, subscribers);
+            OfferSlice(batch, subscribers, hasJoinOrLeave);
             return;
         }
 
@@ -130,18 +133,18 @@ internal sealed class ChannelFanOut(Lock gate)
         Parallel.For(0, slices, slice =>
         {
             var start = slice * size;
-            OfferSlice(batch, subscribers.AsSpan(start, Math.Min(size, subscribers.Length - start)));
+            OfferSlice(batch, subscribers.AsSpan(start, Math.Min(size, subscribers.Length - start)), hasJoinOrLeave);
         });
     }
 
-    private static void OfferSlice(ChannelHistoryEntry[] batch, ReadOnlySpan<ChannelSubscriber> subscribers)
+    private static void OfferSlice(ChannelHistoryEntry[] batch, ReadOnlySpan<ChannelSubscriber> subscribers, bool hasJoinOrLeave)
     {
         List<Exception>? failures = null;
         foreach (var subscriber in subscribers)
         {
             try
             {
-                subscriber.Offer(batch);
+                subscriber.Offer(batch, hasJoinOrLeave);
             }
             catch (Exception e)
             {

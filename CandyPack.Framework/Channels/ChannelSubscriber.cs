@@ -28,11 +28,13 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit, bo
     public static bool IsJoinOrLeave(SharedMessage message) => message.Event is Presence.ChannelPresence.Join or Presence.ChannelPresence.Leave;
 
     /// <summary>Offers messages in id order; a live subscriber's connection gets the new ones together, with one flush.</summary>
-    public void Offer(ReadOnlySpan<ChannelHistoryEntry> batch)
+    /// <param name="batch">The messages.</param>
+    /// <param name="hasJoinOrLeave">Whether the batch holds a <c>join</c> or <c>leave</c> event, which the fan-out has looked at once for everyone.</param>
+    public void Offer(ReadOnlySpan<ChannelHistoryEntry> batch, bool hasJoinOrLeave)
     {
         lock (_gate)
         {
-            if (!_live || batch.Length == 1 || (hidesJoinLeave && HidesAny(batch)))
+            if (!_live || batch.Length == 1 || (hidesJoinLeave && hasJoinOrLeave))
             {
                 foreach (var entry in batch)
                 {
@@ -79,19 +81,6 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit, bo
 
             _pending = null;
         }
-    }
-
-    private static bool HidesAny(ReadOnlySpan<ChannelHistoryEntry> batch)
-    {
-        foreach (var entry in batch)
-        {
-            if (IsJoinOrLeave(entry.Message))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private void OfferLocked(in ChannelHistoryEntry entry)
