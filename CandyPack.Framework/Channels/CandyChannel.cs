@@ -15,31 +15,43 @@ namespace CandyPack;
 /// </remarks>
 public sealed class CandyChannel
 {
-    private ChannelState _state;
+    private ChannelState? _state;
+
+    /// <summary>A handle by name only: nothing is held for the channel until it is published to or subscribed.</summary>
+    internal CandyChannel(ChannelHub hub, string name)
+    {
+        Hub = hub;
+        Name = name;
+    }
 
     internal CandyChannel(ChannelHub hub, ChannelState state)
     {
         Hub = hub;
+        Name = state.Name;
         _state = state;
     }
 
     /// <summary>The channel's name.</summary>
-    public string Name => _state.Name;
+    public string Name { get; }
 
     /// <summary>How many requests on this host instance are subscribed now.</summary>
-    public int LocalSubscribers => State.SubscriberCount;
+    public int LocalSubscribers => Hub.TryGet(Name, out var state) && !state.Retired ? state.SubscriberCount : 0;
 
     internal ChannelHub Hub { get; }
 
-    /// <summary>The channel's live state: a handle kept past an idle channel's removal follows the name to its new state.</summary>
+    /// <summary>
+    /// The channel's live state, made on first use (a publish or an authorised subscription): a handle kept past an idle
+    /// channel's removal follows the name to its new state.
+    /// </summary>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">The site holds <c>channels.maxChannels</c> channels (503).</exception>
     internal ChannelState State
     {
         get
         {
             var state = Volatile.Read(ref _state);
-            if (state.Retired)
+            if (state is null || state.Retired)
             {
-                state = Hub.Channel(state.Name).State;
+                state = Hub.Open(Name);
                 Volatile.Write(ref _state, state);
             }
 
@@ -56,6 +68,9 @@ public sealed class CandyChannel
     /// <returns>The message's id, as clients see it in <c>lastEventId</c>.</returns>
     /// <exception cref="ArgumentException">The event name has a line break, or is <c>end</c> or <c>reset</c>, which the framework uses.</exception>
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was sent.</exception>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
+    /// The channel is new here and the site holds <c>channels.maxChannels</c> channels with subscribers or history (503).
+    /// </exception>
     public Task<string> Publish(object? data, string? eventName = null)
     {
         StreamEvents.Validate(eventName, id: null);

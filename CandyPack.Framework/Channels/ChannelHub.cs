@@ -86,6 +86,10 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
     internal IReadOnlyList<(string Name, int Subscribers, int History)> Snapshot() =>
         [.. _channels.Values.Select(c => (c.Name, c.SubscriberCount, c.HistoryCount))];
 
+    /// <summary>
+    /// A handle on channel <paramref name="name"/>. Taking one holds nothing: the channel's state is made by the first
+    /// publish or authorised subscription, so names a client makes up and is refused cost nothing lasting.
+    /// </summary>
     public CandyChannel Channel(string name)
     {
         if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing) && !existing.Retired)
@@ -94,13 +98,20 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
         }
 
         ValidateName(name);
+        return new CandyChannel(this, name);
+    }
+
+    /// <summary>The live state of channel <paramref name="name"/>, made now if this instance holds none.</summary>
+    /// <exception cref="BadHttpRequestException">The site holds <c>channels.maxChannels</c> channels that all have subscribers or history (503).</exception>
+    internal ChannelState Open(string name)
+    {
         while (true)
         {
-            if (_channels.TryGetValue(name, out existing))
+            if (_channels.TryGetValue(name, out var existing))
             {
                 if (!existing.Retired)
                 {
-                    return existing.Handle;
+                    return existing;
                 }
 
                 Forget(name, existing);
@@ -109,20 +120,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
             if (_options.MaxChannels > 0 && Count >= _options.MaxChannels)
             {
-                // At the limit, at most one extra sweep a second: a flood of new names must not walk every channel each.
-                var now = Environment.TickCount64;
-                var last = Interlocked.Read(ref _lastForcedSweep);
-                if (now - last >= 1000 && Interlocked.CompareExchange(ref _lastForcedSweep, now, last) == last)
-                {
-                    Sweep();
-                }
-
-                if (Count >= _options.MaxChannels)
-                {
-                    throw new BadHttpRequestException(
-                        $"Site {Site} holds {Count} channels, its limit (channels.maxChannels); channel '{name}' cannot be opened until idle ones expire.",
-                        StatusCodes.Status503ServiceUnavailable);
-                }
+                MakeRoom(name);
             }
 
             var state = new ChannelState(this, name, _options.History);
@@ -130,7 +128,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
             {
                 Interlocked.Increment(ref _count);
                 _redis?.Track(state);
-                return state.Handle;
+                return state;
             }
         }
     }
@@ -144,14 +142,14 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
         if (_redis is { } redis)
         {
             // A handle kept past an idle drop publishes to the live channel of that name, as in process.
-            return redis.PublishAsync(state.Retired ? Channel(state.Name).State : state, data, eventName);
+            return redis.PublishAsync(state.Retired ? Open(state.Name) : state, data, eventName);
         }
 
         var id = state.PublishLocal(data, eventName, Json, Now);
         while (id.IsNone)
         {
             // The channel went idle and was dropped between taking the handle and publishing: publish to the live one.
-            state = Channel(state.Name).State;
+            state = Open(state.Name);
             id = state.PublishLocal(data, eventName, Json, Now);
         }
 
@@ -183,7 +181,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
         var subscriber = new ChannelSubscriber(stream, _pendingLimit, presence.HidesJoinLeave);
         while (!state.Add(subscriber, Now))
         {
-            state = Channel(state.Name).State;
+            state = Open(state.Name);
         }
 
         stream.On("close", () => state.Remove(subscriber, Now));
@@ -212,14 +210,38 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
     }
 
     /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
-    internal void Sweep()
+    internal void Sweep() => Sweep(_idleMilliseconds, emptyOnly: false);
+
+    /// <summary>
+    /// At <c>channels.maxChannels</c>: drops the channels that hold nothing (no subscriber, no history), and at most
+    /// once a second the idle ones, before refusing. A channel with subscribers or history is never dropped for room.
+    /// </summary>
+    private void MakeRoom(string name)
+    {
+        Sweep(0, emptyOnly: true);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastForcedSweep);
+        if (Count >= _options.MaxChannels && now - last >= 1000 && Interlocked.CompareExchange(ref _lastForcedSweep, now, last) == last)
+        {
+            Sweep();
+        }
+
+        if (Count >= _options.MaxChannels)
+        {
+            throw new BadHttpRequestException(
+                $"Site {Site} holds {Count} channels with subscribers or history, its limit (channels.maxChannels); channel '{name}' cannot be opened until idle ones expire.",
+                StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private void Sweep(long idleMilliseconds, bool emptyOnly)
     {
         try
         {
             var now = Now;
             foreach (var pair in _channels)
             {
-                if (pair.Value.TryRetire(now, _idleMilliseconds))
+                if (pair.Value.TryRetire(now, idleMilliseconds, emptyOnly))
                 {
                     Forget(pair.Key, pair.Value);
                 }

@@ -44,7 +44,7 @@ public sealed class ChannelRegistryTests
             await hub.Channel($"held-{i}").Publish("x");
         }
 
-        var refused = Assert.Throws<BadHttpRequestException>(() => hub.Channel("one-too-many"));
+        var refused = await Assert.ThrowsAsync<BadHttpRequestException>(() => hub.Channel("one-too-many").Publish("x"));
 
         Assert.That(refused!.StatusCode, Is.EqualTo(StatusCodes.Status503ServiceUnavailable));
         Assert.That(refused.Message, Does.Contain("channels.maxChannels"));

@@ -13,6 +13,15 @@ internal static class ChannelSite
     public static SiteDefinition Definition(string folder = "channels") =>
         new(Repository.TestSite(folder), typeof(ChannelSite).Assembly, typeof(ChannelSite).Namespace);
 
+    /// <summary>The channel test site with its own config.json.</summary>
+    public static SiteDefinition WithConfig(string configJson)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "candy-tests", "channels-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), configJson);
+        return new SiteDefinition(folder, typeof(ChannelSite).Assembly, typeof(ChannelSite).Namespace);
+    }
+
     /// <summary>The running site of a server that serves only this site.</summary>
     public static SiteRuntime Runtime(CandyServer server) => server.App.Services.GetRequiredService<SiteRegistry>().Sites[0];
 }
