@@ -19,6 +19,21 @@ public sealed class WebSocketOptions
     public int MaxMessageSize { get; set; } = 64 * 1024;
 
     /// <summary>
+    /// Bytes of client messages (as received) a stream holds unread. Messages sent before the stream's handler listens
+    /// wait up to this for the first listener; past it the socket is closed with 1008 (policy violation), so a stream
+    /// that never reads (a channel subscription) holds at most this much of what a client sends. A reader of
+    /// <c>ReadMessagesAsync</c> that falls this far behind stops the socket being read until it catches up. One message
+    /// always fits, whatever its size. Default 65,536; at least 1.
+    /// </summary>
+    public int MaxUnreadBytes
+    {
+        get => _maxUnreadBytes;
+        set => _maxUnreadBytes = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "websocket.maxUnreadBytes must be at least 1.");
+    }
+
+    private int _maxUnreadBytes = 64 * 1024;
+
+    /// <summary>
     /// Seconds a client may take to answer a ping (sent every <c>stream.heartbeat</c> seconds) before it is dropped.
     /// Default 30; 0 sends unanswered keep-alive frames instead and never drops.
     /// </summary>

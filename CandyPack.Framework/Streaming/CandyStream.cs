@@ -53,7 +53,7 @@ public sealed partial class CandyStream
         _queue = new StreamQueue(registry.Options.Queue);
         _onClose = new StreamCloseHandlers(route, logger);
         _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
-        _inbox = transport.CanReceive ? new StreamInbox(route, registry.Options.Queue, logger) : null;
+        _inbox = transport.MaxUnreadBytes > 0 ? new StreamInbox(route, transport.MaxUnreadBytes, registry.Options.Queue, logger) : null;
     }
 
     /// <summary>Raised once when the stream closes, whoever closed it.</summary>

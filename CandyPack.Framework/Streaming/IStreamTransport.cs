@@ -8,8 +8,11 @@ namespace CandyPack.Streaming;
 /// </summary>
 internal interface IStreamTransport
 {
-    /// <summary>Whether the client can send messages to the server on this transport.</summary>
-    bool CanReceive { get; }
+    /// <summary>
+    /// Bytes of client messages a stream on this transport may hold unread (<c>websocket.maxUnreadBytes</c>); 0 when the
+    /// client cannot send messages to the server on this transport.
+    /// </summary>
+    int MaxUnreadBytes { get; }
 
     /// <summary>Bytes written since the last flush.</summary>
     long UnflushedBytes { get; }

@@ -12,7 +12,7 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
     private readonly PipeWriter _writer = context.Response.BodyWriter;
     private long _unflushed;
 
-    public bool CanReceive => false;
+    public int MaxUnreadBytes => 0;
 
     public long UnflushedBytes => _writer.CanGetUnflushedBytes ? _writer.UnflushedBytes : _unflushed;
 

@@ -6,33 +6,45 @@ namespace CandyPack.Streaming;
 
 /// <summary>
 /// The messages a client sends on a stream that can receive (a WebSocket): each goes to every <c>On("message")</c>
-/// handler and to the reader of <see cref="CandyStream.ReadMessagesAsync"/>. Messages that arrive before anyone
-/// listens are held (up to <c>stream.queue</c>) and handed to the first listener, so a client that speaks first loses
-/// nothing.
+/// handler and to the reader of <see cref="CandyStream.ReadMessagesAsync"/>. What waits unread is bounded in bytes
+/// (<c>websocket.maxUnreadBytes</c>, as received): messages that arrive before anyone listens are held up to it and
+/// handed to the first listener, so a client that speaks first loses nothing, and one that sends more to a stream that
+/// does not listen is refused; a reader that falls behind by as much slows the client down instead.
 /// </summary>
-internal sealed class StreamInbox(RouteInfo route, int capacity, ILogger logger)
+internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUnreadMessages, ILogger logger)
 {
     private readonly Lock _gate = new();
-    private readonly Channel<string> _reader = Channel.CreateBounded<string>(new BoundedChannelOptions(capacity)
+    private readonly Channel<(string Text, int Bytes)> _reader = Channel.CreateUnbounded<(string, int)>(new UnboundedChannelOptions
     {
         SingleWriter = true,
-        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
     });
 
     private List<Action<string>>? _handlers;
-    private List<string>? _early = [];
+    private List<(string Text, int Bytes)>? _early = [];
     private bool _reading;
+    private long _unreadBytes;
+    private int _unreadMessages;
+    private TaskCompletionSource? _room;
+
+    /// <summary>Bytes received and not yet handed to a listener or taken by the reader.</summary>
+    public long UnreadBytes => Volatile.Read(ref _unreadBytes);
+
+    /// <summary>The most bytes that waited unread at once.</summary>
+    public long PeakUnreadBytes { get; private set; }
+
+    public int MaxUnreadBytes => maxUnreadBytes;
 
     public void Add(Action<string> handler)
     {
-        List<string>? early;
+        List<(string Text, int Bytes)>? early;
         lock (_gate)
         {
             (_handlers ??= []).Add(handler);
             early = TakeEarly();
         }
 
-        foreach (var text in early ?? [])
+        foreach (var (text, _) in early ?? [])
         {
             Run(handler, text);
         }
@@ -48,40 +60,56 @@ internal sealed class StreamInbox(RouteInfo route, int capacity, ILogger logger)
             }
 
             _reading = true;
-            foreach (var text in TakeEarly() ?? [])
+            var early = _early;
+            _early = null;
+            foreach (var message in early ?? [])
             {
-                // The channel is empty and as large as the early list may grow.
-                _reader.Writer.TryWrite(text);
+                // Still counted as unread until the reader takes them.
+                _reader.Writer.TryWrite(message);
             }
         }
 
-        await foreach (var text in _reader.Reader.ReadAllAsync(cancellationToken))
+        await foreach (var (text, bytes) in _reader.Reader.ReadAllAsync(cancellationToken))
         {
+            Taken(bytes);
             yield return text;
         }
     }
 
-    /// <summary>Hands a received message on; waits while the reader is <c>stream.queue</c> messages behind, so the client's sends slow down.</summary>
-    public async ValueTask DeliverAsync(string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands a received message of <paramref name="bytes"/> bytes on. Returns <see langword="false"/> when no one listens
+    /// and the unread messages would pass <c>websocket.maxUnreadBytes</c> (or <c>stream.queue</c> messages): the
+    /// message is not kept and the caller refuses the client. While a reader is that far behind, waits until it reads.
+    /// </summary>
+    public async ValueTask<bool> DeliverAsync(string text, int bytes, CancellationToken cancellationToken)
     {
         Action<string>[] handlers;
         bool reading;
+        Task? room = null;
         lock (_gate)
         {
             if (_early is not null)
             {
-                if (_early.Count >= capacity)
+                if (_unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages))
                 {
-                    logger.LogWarning("Stream {Route}: {Capacity} client messages arrived before the handler listened; this one was dropped (stream.queue in config.json)", route, capacity);
-                    return;
+                    return false;
                 }
 
-                _early.Add(text);
-                return;
+                _early.Add((text, bytes));
+                Count(bytes);
+                return true;
             }
 
             handlers = _handlers is null ? [] : [.. _handlers];
             reading = _reading;
+            if (reading)
+            {
+                if (_unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages))
+                {
+                    _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    room = _room.Task;
+                }
+            }
         }
 
         foreach (var handler in handlers)
@@ -89,19 +117,69 @@ internal sealed class StreamInbox(RouteInfo route, int capacity, ILogger logger)
             Run(handler, text);
         }
 
-        if (reading)
+        if (!reading)
         {
-            await _reader.Writer.WriteAsync(text, cancellationToken);
+            return true;
         }
+
+        while (room is not null)
+        {
+            // The socket is not read meanwhile, so the client's sends wait in the network buffers, not here.
+            await room.WaitAsync(cancellationToken);
+            lock (_gate)
+            {
+                room = null;
+                if (_unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages))
+                {
+                    _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    room = _room.Task;
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            Count(bytes);
+            _reader.Writer.TryWrite((text, bytes));
+        }
+
+        return true;
     }
 
     /// <summary>No more messages: the reader's loop ends.</summary>
     public void Complete() => _reader.Writer.TryComplete();
 
-    private List<string>? TakeEarly()
+    private void Count(int bytes)
+    {
+        _unreadBytes += bytes;
+        _unreadMessages++;
+        PeakUnreadBytes = Math.Max(PeakUnreadBytes, _unreadBytes);
+    }
+
+    private void Taken(int bytes)
+    {
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            _unreadBytes -= bytes;
+            _unreadMessages--;
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    private List<(string Text, int Bytes)>? TakeEarly()
     {
         var early = _early;
         _early = null;
+        if (early is not null)
+        {
+            _unreadBytes = 0;
+            _unreadMessages = 0;
+        }
+
         return early;
     }
 

@@ -57,6 +57,9 @@ internal sealed class StreamRegistry : IDisposable
 
     public StreamOptions Options { get; }
 
+    /// <summary>Warnings about clients refused on this site's streams: one a minute, with a count of the rest.</summary>
+    public Hosting.LogThrottle RefusalWarnings { get; } = new(TimeSpan.FromMinutes(1));
+
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>True once <see cref="ShutdownAll"/> has let go of every stream: no stream opens any more.</summary>

@@ -10,11 +10,15 @@ namespace CandyPack.Streaming;
 /// <summary>
 /// Reads a stream's WebSocket for as long as it is open: each text message goes to the stream's inbox; the client's
 /// close, a dropped connection or an unanswered ping cuts the stream; a message over <c>websocket.maxMessageSize</c>
-/// closes the socket with 1009.
+/// closes the socket with 1009, and more than <c>websocket.maxUnreadBytes</c> sent to a stream that does not listen
+/// closes it with 1008. The buffer a large message grew is let go once it is delivered.
 /// </summary>
 internal static class WebSocketReceiver
 {
     private const int ChunkSize = 4096;
+
+    /// <summary>A message buffer that grew past this for one large message is replaced by a small one after it.</summary>
+    private const int KeptBufferSize = 4 * ChunkSize;
 
     /// <summary>Never faults: every outcome is handled here, so the transport can always await it.</summary>
     public static async Task RunAsync(WebSocket socket, CandyStream stream, HttpContext context, int maxMessageSize, ILogger logger)
@@ -42,7 +46,10 @@ internal static class WebSocketReceiver
                 if (message.WrittenCount + result.Count > maxMessageSize || result.MessageType == WebSocketMessageType.Binary)
                 {
                     refusing = true;
-                    await RefuseAsync(socket, stream, context, result.MessageType, maxMessageSize, logger);
+                    var (status, reason) = result.MessageType == WebSocketMessageType.Binary
+                        ? (WebSocketCloseStatus.InvalidMessageType, "Only text messages are accepted.")
+                        : (WebSocketCloseStatus.MessageTooBig, $"A message may be at most {maxMessageSize} bytes (websocket.maxMessageSize).");
+                    await RefuseAsync(socket, stream, context, status, reason, logger);
                     continue;
                 }
 
@@ -54,8 +61,20 @@ internal static class WebSocketReceiver
 
                 // The socket has checked that a text message is valid UTF-8 (or closed it with 1007).
                 var text = Encoding.UTF8.GetString(message.WrittenSpan);
+                var bytes = message.WrittenCount;
+                message = message.Capacity > KeptBufferSize ? new ArrayBufferWriter<byte>(ChunkSize) : message;
                 message.ResetWrittenCount();
-                await stream.Inbox!.DeliverAsync(text, stream.CancellationToken);
+                if (!await stream.Inbox!.DeliverAsync(text, bytes, stream.CancellationToken))
+                {
+                    refusing = true;
+                    await RefuseAsync(
+                        socket,
+                        stream,
+                        context,
+                        WebSocketCloseStatus.PolicyViolation,
+                        $"This stream does not read messages; it holds at most {stream.Inbox.MaxUnreadBytes} bytes of them (websocket.maxUnreadBytes).",
+                        logger);
+                }
             }
         }
         catch (OperationCanceledException) when (stream.CancellationToken.IsCancellationRequested)
@@ -77,19 +96,26 @@ internal static class WebSocketReceiver
         }
     }
 
-    private static async Task RefuseAsync(WebSocket socket, CandyStream stream, HttpContext context, WebSocketMessageType type, int maxMessageSize, ILogger logger)
+    private static async Task RefuseAsync(WebSocket socket, CandyStream stream, HttpContext context, WebSocketCloseStatus status, string reason, ILogger logger)
     {
-        var (status, reason) = type == WebSocketMessageType.Binary
-            ? (WebSocketCloseStatus.InvalidMessageType, "Only text messages are accepted.")
-            : (WebSocketCloseStatus.MessageTooBig, $"A message may be at most {maxMessageSize} bytes (websocket.maxMessageSize).");
-        logger.LogWarning(
-            "Stream {Route} from {Client}: {Reason} The WebSocket was closed with {Status}.",
-            stream.Route,
-            context.Connection.RemoteIpAddress,
-            reason,
-            (int)status);
+        if (stream.Registry.RefusalWarnings.TryTake(out var unlogged))
+        {
+            logger.LogWarning(
+                "Stream {Route} from {Client}: {Reason} The WebSocket was closed with {Status}. ({Unlogged} more refusals since the last one logged.)",
+                stream.Route,
+                context.Connection.RemoteIpAddress,
+                reason,
+                (int)status,
+                unlogged);
+        }
+
         // Closed before the stream is cut, so the stream's end finds the close sent and waits for the client's answer.
         await socket.CloseOutputAsync(status, reason, CancellationToken.None);
-        stream.Cut(type == WebSocketMessageType.Binary ? "binary message" : "message too big", abort: false);
+        stream.Cut(status switch
+        {
+            WebSocketCloseStatus.InvalidMessageType => "binary message",
+            WebSocketCloseStatus.MessageTooBig => "message too big",
+            _ => "unread messages",
+        }, abort: false);
     }
 }

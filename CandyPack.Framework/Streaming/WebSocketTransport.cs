@@ -30,7 +30,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
     private Task _receiving = Task.CompletedTask;
     private CandyStream? _stream;
 
-    public bool CanReceive => true;
+    public int MaxUnreadBytes => options.MaxUnreadBytes;
 
     public long UnflushedBytes => _pending.WrittenCount;
 

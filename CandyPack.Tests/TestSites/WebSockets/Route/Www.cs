@@ -55,6 +55,29 @@ public sealed class Www : RouteFile
 
             stream.On("message", text => stream.Send("late: " + text));
         });
+        Route.Get("/read-when-told", async candy =>
+        {
+            // Takes the first message, then reads on only once the test says so, and reports how much waited unread at most.
+            var key = candy.Request("key") ?? string.Empty;
+            var stream = candy.Stream();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var read = 0;
+            await foreach (var text in stream.ReadMessagesAsync())
+            {
+                if (text == "done")
+                {
+                    stream.Send($"read {read}, at most {stream.Inbox!.PeakUnreadBytes} bytes unread");
+                    stream.Close();
+                    break;
+                }
+
+                read++;
+                while (Probe.Count(key, "read") == 0)
+                {
+                    await Task.Delay(10, deadline.Token);
+                }
+            }
+        });
         Route.Get("/regular", candy => candy.Return("a regular response"));
         Route.Get("/idle", candy =>
         {
