@@ -76,6 +76,15 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
         }
     }
 
+    /// <summary>Whether a message of <paramref name="bytes"/> bytes would be refused now, so it need not be decoded.</summary>
+    public bool Refuses(int bytes)
+    {
+        lock (_gate)
+        {
+            return _early is not null && Over(bytes);
+        }
+    }
+
     /// <summary>
     /// Hands a received message of <paramref name="bytes"/> bytes on. Returns <see langword="false"/> when no one listens
     /// and the unread messages would pass <c>websocket.maxUnreadBytes</c> (or <c>stream.queue</c> messages): the
@@ -90,7 +99,7 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
         {
             if (_early is not null)
             {
-                if (_unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages))
+                if (Over(bytes))
                 {
                     return false;
                 }
@@ -104,7 +113,7 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
             reading = _reading;
             if (reading)
             {
-                if (_unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages))
+                if (Over(bytes))
                 {
                     _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     room = _room.Task;
@@ -129,7 +138,7 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
             lock (_gate)
             {
                 room = null;
-                if (_unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages))
+                if (Over(bytes))
                 {
                     _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     room = _room.Task;
@@ -148,6 +157,10 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
 
     /// <summary>No more messages: the reader's loop ends.</summary>
     public void Complete() => _reader.Writer.TryComplete();
+
+    /// <summary>Whether holding <paramref name="bytes"/> more would pass the bounds; one message always fits alone.</summary>
+    private bool Over(int bytes) =>
+        _unreadMessages > 0 && (_unreadBytes + bytes > maxUnreadBytes || _unreadMessages >= maxUnreadMessages);
 
     private void Count(int bytes)
     {

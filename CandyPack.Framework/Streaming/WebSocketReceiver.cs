@@ -59,12 +59,17 @@ internal static class WebSocketReceiver
                     continue;
                 }
 
-                // The socket has checked that a text message is valid UTF-8 (or closed it with 1007).
-                var text = Encoding.UTF8.GetString(message.WrittenSpan);
                 var bytes = message.WrittenCount;
+                var refused = stream.Inbox!.Refuses(bytes);
+                if (!refused)
+                {
+                    // The socket has checked that a text message is valid UTF-8 (or closed it with 1007).
+                    refused = !await stream.Inbox.DeliverAsync(Encoding.UTF8.GetString(message.WrittenSpan), bytes, stream.CancellationToken);
+                }
+
                 message = message.Capacity > KeptBufferSize ? new ArrayBufferWriter<byte>(ChunkSize) : message;
                 message.ResetWrittenCount();
-                if (!await stream.Inbox!.DeliverAsync(text, bytes, stream.CancellationToken))
+                if (refused)
                 {
                     refusing = true;
                     await RefuseAsync(
