@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CandyPack.Tests.Support;
+using CandyPack.Tests.TestSites.Streams.Route;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Tests.Streaming;
@@ -146,6 +147,34 @@ public sealed class StreamLifecycleTests
         await Task.Delay(300);
         var after = GC.GetTotalMemory(forceFullCollection: true);
         Assert.That(after - before, Is.LessThan(16 * 1024 * 1024), "memory grew while the client was not reading");
+    }
+
+    [Test]
+    public async Task HandlerThatThrowsAfterItsClientLeft_IsAwaited_Logged_AndItsRequestEndsAfterItsStream()
+    {
+        var key = Probe.NewKey();
+        using (var response = await _server.OpenStreamAsync($"/handle/throws-after-client-left?key={key}"))
+        {
+            await using var body = await response.Content.ReadAsStreamAsync();
+            Assert.That((await SseReader.ReadAsync(body, 1)).Single().Data, Is.EqualTo("ready"));
+        }
+
+        // The handler has thrown, and its failure is logged, while the stream's close handler still runs.
+        Assert.That(
+            await Eventually.TrueAsync(() => Probe.Count(key, "thrown") == 1 && Probe.Count(key, "cleanup-entered") == 1 && _server.Logs.Contains(LogLevel.Error, key)),
+            Is.True,
+            $"thrown {Probe.Count(key, "thrown")}, cleanup {Probe.Count(key, "cleanup-entered")}, logged {_server.Logs.Contains(LogLevel.Error, key)}");
+        Www.Gates[key].Set();
+
+        Assert.That(
+            await Eventually.TrueAsync(() => Probe.Count(key, "request-ended-after-cleanup") + Probe.Count(key, "request-ended-before-cleanup") == 1),
+            Is.True,
+            "the request did not end");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Probe.Count(key, "request-ended-after-cleanup"), Is.EqualTo(1), "the request ended before its stream had finished closing");
+            Assert.That(_server.Logs.Entries.Count(e => e.Level >= LogLevel.Error && e.Message.Contains(key, StringComparison.Ordinal)), Is.EqualTo(1), "the failure is logged once");
+        });
     }
 
     private static bool IsClosedByServer(Socket socket)

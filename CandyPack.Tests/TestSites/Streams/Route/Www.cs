@@ -14,6 +14,9 @@ public sealed class Www : RouteFile
 
     public static string Big { get; } = new('x', 1024 * 1024);
 
+    /// <summary>Gates that close handlers wait on until the test opens them, by key.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, ManualResetEventSlim> Gates { get; } = new();
+
     protected override void Map()
     {
         Route.Get("/string", candy => candy.Stream("Hello World"));
@@ -237,6 +240,32 @@ public sealed class Www : RouteFile
             }
 
             stream.Close();
+        });
+        Route.Get("/handle/throws-after-client-left", async candy =>
+        {
+            var key = candy.Request("key")!;
+            var gate = Gates.GetOrAdd(key, _ => new ManualResetEventSlim());
+            candy.HttpContext.Response.OnCompleted(() =>
+            {
+                Probe.Hit(key, Probe.Count(key, "cleanup-done") > 0 ? "request-ended-after-cleanup" : "request-ended-before-cleanup");
+                return Task.CompletedTask;
+            });
+            var stream = candy.Stream();
+            stream.On("close", () =>
+            {
+                Probe.Hit(key, "cleanup-entered");
+                gate.Wait(TimeSpan.FromMinutes(1));
+                Probe.Hit(key, "cleanup-done");
+            });
+            stream.Send("ready");
+            var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (stream.CancellationToken.Register(() => left.TrySetResult()))
+            {
+                await left.Task;
+            }
+
+            Probe.Hit(key, "thrown");
+            throw new InvalidOperationException($"the handler failed after its client left ({key})");
         });
         Route.Get("/handler-fails-after-stream", async candy =>
         {
