@@ -90,6 +90,18 @@ public sealed partial class CandyStream
 
     internal StreamEnding Ending => _ending;
 
+    /// <summary>How many messages wait in the stream's queue now.</summary>
+    internal int Queued => _queue.Count;
+
+    /// <summary>Application messages written into the connection so far.</summary>
+    internal long Written => _writer.Written;
+
+    /// <summary>Of <see cref="Written"/>, those a sender wrote straight into the idle connection on its own thread.</summary>
+    internal long WrittenDirectly => _writer.WrittenDirectly;
+
+    /// <summary>A flush waits for the client to read.</summary>
+    internal bool WaitsForClient => _writer.FlushPendingSince > 0;
+
     /// <summary>The failure the stream closed with, told to the client after the rest of the stream.</summary>
     internal Exception? Failure => Volatile.Read(ref _failure);
 

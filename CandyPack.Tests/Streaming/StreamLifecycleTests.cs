@@ -137,16 +137,22 @@ public sealed class StreamLifecycleTests
     public async Task Generator_IsPulledOnlyAsFastAsTheClientReads()
     {
         // A million items cannot all be produced while the client has read only a few: the queue is bounded.
-        using var socket = await RawHttp.OpenAsync(_server.Address, "/generator/million", receiveBuffer: 4096);
+        var key = Probe.NewKey();
+        using var socket = await RawHttp.OpenAsync(_server.Address, $"/generator/counted?key={key}", receiveBuffer: 4096);
         var buffer = new byte[64];
         Assert.That(await socket.ReceiveAsync(buffer), Is.Positive);
-        var streams = _server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry)) as CandyPack.Hosting.SiteRegistry;
+        Assert.That(await Eventually.TrueAsync(() => Www.Held.ContainsKey(key)), Is.True, "the stream did not open");
+        var stream = Www.Held[key];
 
-        Assert.That(streams!.Sites[0].Streams.Count, Is.GreaterThanOrEqualTo(1));
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        await Task.Delay(300);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.That(after - before, Is.LessThan(16 * 1024 * 1024), "memory grew while the client was not reading");
+        // The client reads nothing more: the stream's queue (stream.queue is 32) fills, and its writer waits for the client.
+        Assert.That(await Eventually.TrueAsync(() => stream.Queued == 32 && stream.WaitsForClient), Is.True, $"the queue holds {stream.Queued}");
+        var produced = Probe.Count(key, "produced");
+        var written = stream.Written;
+        Assert.Multiple(() =>
+        {
+            Assert.That(produced, Is.LessThan(1_000_000), "the generator ran to its end while the client read nothing");
+            Assert.That(produced - written - stream.Queued, Is.InRange(0, 1), $"{produced} made, {written} written, {stream.Queued} queued: only the item waiting for room is held beyond the queue");
+        });
     }
 
     [Test]
