@@ -145,7 +145,7 @@ public sealed class StreamLifecycleTests
         var stream = Www.Held[key];
 
         // The client reads nothing more: the stream's queue (stream.queue is 32) fills, and its writer waits for the client.
-        Assert.That(await Eventually.TrueAsync(() => stream.Queued == 32 && stream.WaitsForClient), Is.True, $"the queue holds {stream.Queued}");
+        Assert.That(await Eventually.TrueAsync(() => stream.Queued == 32 && stream.WaitsForClient), Is.True, $"the queue holds {stream.Queued}; the generator made {Probe.Count(key, "produced")}");
         var produced = Probe.Count(key, "produced");
         var written = stream.Written;
         Assert.Multiple(() =>
