@@ -66,7 +66,11 @@ public sealed partial class CandyStream
     /// <summary><see langword="true"/> until the stream starts closing; <see cref="Send(object?)"/> then returns false.</summary>
     public bool IsOpen => Volatile.Read(ref _state) == StateOpen;
 
-    /// <summary>Cancelled when the stream closes: pass it to timers, loops and I/O that feed the stream.</summary>
+    /// <summary>
+    /// Cancelled when the stream closes: pass it to timers, loops and I/O that feed the stream. Its callbacks run on the
+    /// thread pool, never inside the <c>Send</c> or publish that ended the stream (a slow consumer cut), so one that blocks
+    /// holds up no sender.
+    /// </summary>
     public CancellationToken CancellationToken => _onClose.Token;
 
     /// <summary>Completes when the stream has closed and its close handlers have run.</summary>
