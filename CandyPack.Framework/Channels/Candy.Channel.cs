@@ -66,7 +66,16 @@ public sealed partial class Candy
 
         // Subscribed before the stream starts: once the client has the response headers, it receives every message.
         var stream = Begin();
-        _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(request.Query[LastEventIdQuery].ToString()), presence, recent);
+        try
+        {
+            _site.Channels.Subscribe(stream, channel, Header("Last-Event-ID") ?? NullIfEmpty(request.Query[LastEventIdQuery].ToString()), presence, recent);
+        }
+        catch
+        {
+            Abandon(stream);
+            throw;
+        }
+
         return stream.Started();
     }
 

@@ -85,10 +85,24 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 await candy.WriteResponseAsync(returned is CandyStream ? null : returned);
             }
         }
-        catch (Exception e) when (candy.ActiveStream is { } stream && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (candy.ActiveStream is { } stream)
         {
-            // The response has started as an event stream: report the failure inside it rather than dropping the connection.
-            stream.Fail(e);
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                // The response has started as an event stream: report the failure inside it rather than dropping the connection.
+                stream.Fail(e);
+            }
+            else if (e is OperationCanceledException)
+            {
+                site.Logger.LogDebug("{Route}: the handler stopped after its client left", route);
+            }
+            else
+            {
+                site.Logger.LogError(e, "{Route} failed after its client left", route);
+            }
+
+            // Whatever the client did, the request lasts until its stream has finished: its close handlers run while
+            // the request's services and context are still its own.
             await stream.EndAsync();
         }
         finally

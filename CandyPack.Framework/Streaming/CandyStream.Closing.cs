@@ -85,6 +85,25 @@ public sealed partial class CandyStream
         _onClose.Close();
     }
 
+    /// <summary>
+    /// The stream failed before it started (what the request set up between opening and starting it threw): nothing was
+    /// sent, and no writer will ever finish it, so it finishes here, giving back its place among the open streams and
+    /// running its close handlers, which release what it held (its user's stream count, its presence, its subscription).
+    /// </summary>
+    internal void Abandon()
+    {
+        lock (_finishing)
+        {
+            _ending = StreamEnding.Cut;
+            Volatile.Write(ref _state, StateClosed);
+        }
+
+        _queue.Complete();
+        _registry.Remove(this);
+        _inbox?.Complete();
+        _onClose.Close();
+    }
+
     private void BeginClosing(StreamEnding ending)
     {
         lock (_finishing)

@@ -66,7 +66,11 @@ public sealed partial class CandyStream
     /// <summary><see langword="true"/> until the stream starts closing; <see cref="Send(object?)"/> then returns false.</summary>
     public bool IsOpen => Volatile.Read(ref _state) == StateOpen;
 
-    /// <summary>Cancelled when the stream closes: pass it to timers, loops and I/O that feed the stream.</summary>
+    /// <summary>
+    /// Cancelled when the stream closes: pass it to timers, loops and I/O that feed the stream. Its callbacks run on the
+    /// thread pool, never inside the <c>Send</c> or publish that ended the stream (a slow consumer cut), so one that blocks
+    /// holds up no sender.
+    /// </summary>
     public CancellationToken CancellationToken => _onClose.Token;
 
     /// <summary>Completes when the stream has closed and its close handlers have run.</summary>
@@ -89,6 +93,18 @@ public sealed partial class CandyStream
     internal StreamRegistry Registry => _registry;
 
     internal StreamEnding Ending => _ending;
+
+    /// <summary>How many messages wait in the stream's queue now.</summary>
+    internal int Queued => _queue.Count;
+
+    /// <summary>Application messages written into the connection so far.</summary>
+    internal long Written => _writer.Written;
+
+    /// <summary>Of <see cref="Written"/>, those a sender wrote straight into the idle connection on its own thread.</summary>
+    internal long WrittenDirectly => _writer.WrittenDirectly;
+
+    /// <summary>A flush waits for the client to read.</summary>
+    internal bool WaitsForClient => _writer.FlushPendingSince > 0;
 
     /// <summary>The failure the stream closed with, told to the client after the rest of the stream.</summary>
     internal Exception? Failure => Volatile.Read(ref _failure);

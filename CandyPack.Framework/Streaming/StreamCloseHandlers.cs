@@ -55,7 +55,11 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
         }
     }
 
-    /// <summary>Tells the producers to stop (the stream is closing, or cut).</summary>
+    /// <summary>
+    /// Tells the producers to stop (the stream is closing, or cut), on the thread pool: whoever ends a stream early may be
+    /// delivering to many (a publisher cutting a slow consumer, a channel's fan-out), and the token's callbacks are the
+    /// application's cleanups, which may block.
+    /// </summary>
     public void CancelProducers()
     {
         CancellationTokenSource? cancellation;
@@ -64,31 +68,48 @@ internal sealed class StreamCloseHandlers(RouteInfo route, ILogger logger)
             cancellation = _cancellation;
         }
 
-        try
+        if (cancellation is { IsCancellationRequested: false })
         {
-            cancellation?.Cancel();
-        }
-        catch (AggregateException e)
-        {
-            logger.LogError(e, "Stream {Route}: a cancellation callback failed", route);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Handlers.Cancel(s.Cancellation), (Handlers: this, Cancellation: cancellation), preferLocal: false);
         }
     }
 
-    /// <summary>The stream has closed: cancels the token and runs every handler once.</summary>
+    /// <summary>
+    /// The stream has closed: cancels the token and runs every handler once. Called by the stream's writer on the thread
+    /// pool (or by a request whose stream never started), never by a thread delivering to other streams.
+    /// </summary>
     public void Close()
     {
         List<Action>? handlers;
+        CancellationTokenSource? cancellation;
         lock (this)
         {
             _closed = true;
             handlers = _handlers;
             _handlers = null;
+            cancellation = _cancellation;
         }
 
-        CancelProducers();
+        if (cancellation is not null)
+        {
+            Cancel(cancellation);
+        }
+
         foreach (var handler in handlers ?? [])
         {
             Run(handler);
+        }
+    }
+
+    private void Cancel(CancellationTokenSource cancellation)
+    {
+        try
+        {
+            cancellation.Cancel();
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Stream {Route}: a cancellation callback failed", route);
         }
     }
 

@@ -38,9 +38,17 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     private long _lastDataWrite = Environment.TickCount64;
     private long _flushPendingSince;
     private long _lastBeat;
+    private long _written;
+    private long _writtenDirectly;
 
     /// <summary>When the last application message was written (<see cref="Environment.TickCount64"/>); heartbeats do not count.</summary>
     public long LastDataWrite => Volatile.Read(ref _lastDataWrite);
+
+    /// <summary>Application messages handed to the transport so far (heartbeats do not count).</summary>
+    public long Written => Volatile.Read(ref _written);
+
+    /// <summary>Of <see cref="Written"/>, those a sender wrote on its own thread into the idle connection, without queueing.</summary>
+    public long WrittenDirectly => Volatile.Read(ref _writtenDirectly);
 
     /// <summary>Since when a flush has waited for the client (<see cref="Environment.TickCount64"/>), or 0 when none is waiting.</summary>
     public long FlushPendingSince => Volatile.Read(ref _flushPendingSince);
@@ -148,6 +156,12 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         try
         {
             Write(message);
+            if (message.Kind != StreamMessageKind.Heartbeat)
+            {
+                // Only the owner writes, so the count needs no atomic step.
+                Volatile.Write(ref _writtenDirectly, _writtenDirectly + 1);
+            }
+
             return true;
         }
         catch (Exception e)
@@ -270,6 +284,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         if (message.Kind != StreamMessageKind.Heartbeat)
         {
             Volatile.Write(ref _lastDataWrite, Environment.TickCount64);
+            Volatile.Write(ref _written, _written + 1);
         }
 
         try

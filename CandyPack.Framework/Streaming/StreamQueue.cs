@@ -18,6 +18,9 @@ internal sealed class StreamQueue(int capacity)
     /// <summary>Nothing queued (a racy look, confirmed under the lock by whoever acts on it).</summary>
     public bool IsEmpty => Volatile.Read(ref _count) == 0;
 
+    /// <summary>How many messages wait (a racy look, for tests and diagnostics).</summary>
+    public int Count => Volatile.Read(ref _count);
+
     /// <summary>No more messages will be queued.</summary>
     public bool IsCompleted => Volatile.Read(ref _completed);
 

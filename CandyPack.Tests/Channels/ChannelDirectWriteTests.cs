@@ -41,7 +41,8 @@ public sealed class ChannelDirectWriteTests
         const int Count = 3000;
         var name = "direct-" + Guid.NewGuid().ToString("N");
         var channel = ChannelSite.Runtime(_server).Channels.Channel(name);
-        await using var reader = await SseListener.OpenAsync(_server.Client, $"/channels/{name}/stream");
+        var key = Guid.NewGuid().ToString("N");
+        await using var reader = await SseListener.OpenAsync(_server.Client, $"/channels/{name}/held?key={key}");
         // A subscriber that sends its request and then never reads, with a small receive window.
         using var stalled = await RawHttp.OpenAsync(_server.Address, $"/channels/{name}/stream", receiveBuffer: 4096);
         await CandyChannelTests.WaitForSubscribersAsync(channel, 2);
@@ -64,6 +65,9 @@ public sealed class ChannelDirectWriteTests
         Assert.That(channel.LocalSubscribers, Is.EqualTo(2), "the subscriber that does not read was dropped, though its queue had room");
         var received = await reader.WaitForMessagesAsync(Count, TimeSpan.FromSeconds(60));
         Assert.That(received.Select(CandyChannelTests.Number), Is.EqualTo(Enumerable.Range(1, Count)));
+
+        // The reader keeps up, so its connection was mostly idle when a publish came: the publisher wrote into it.
+        Assert.That(Site.Route.Www.Held[key].WrittenDirectly, Is.Positive, "no message went straight into the reader's idle connection from the publishing side");
     }
 
     [Test]

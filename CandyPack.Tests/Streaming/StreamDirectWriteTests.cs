@@ -41,6 +41,11 @@ public sealed class StreamDirectWriteTests
         var accepted = await _server.Client.GetStringAsync($"/held/send?key={key}&senders={Senders}&count={Count}&size=2000").WaitAsync(TimeSpan.FromSeconds(60));
         Assert.That(accepted, Is.EqualTo((Senders * Count).ToString(System.Globalization.CultureInfo.InvariantCulture)), "Send refused messages");
 
+        // Until the client's window filled, senders found the connection idle and wrote into it on their own threads.
+        var stream = Www.Held[key];
+        Assert.That(stream.WrittenDirectly, Is.Positive, "no message was written straight into the idle connection by its sender");
+        Assert.That(stream.WrittenDirectly, Is.LessThan(Senders * Count), "every message was written by its sender: none waited in the queue behind a busy connection");
+
         var items = await SseReader.ReadAllAsync(response).WaitAsync(TimeSpan.FromSeconds(60));
         var messages = SseReader.Messages(items).Select(m => JsonDocument.Parse(m).RootElement).ToList();
         Assert.That(messages, Has.Count.EqualTo(Senders * Count), "messages were lost");

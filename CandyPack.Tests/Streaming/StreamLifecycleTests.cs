@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CandyPack.Tests.Support;
+using CandyPack.Tests.TestSites.Streams.Route;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Tests.Streaming;
@@ -136,16 +137,50 @@ public sealed class StreamLifecycleTests
     public async Task Generator_IsPulledOnlyAsFastAsTheClientReads()
     {
         // A million items cannot all be produced while the client has read only a few: the queue is bounded.
-        using var socket = await RawHttp.OpenAsync(_server.Address, "/generator/million", receiveBuffer: 4096);
+        var key = Probe.NewKey();
+        using var socket = await RawHttp.OpenAsync(_server.Address, $"/generator/counted?key={key}", receiveBuffer: 4096);
         var buffer = new byte[64];
         Assert.That(await socket.ReceiveAsync(buffer), Is.Positive);
-        var streams = _server.App.Services.GetService(typeof(CandyPack.Hosting.SiteRegistry)) as CandyPack.Hosting.SiteRegistry;
+        Assert.That(await Eventually.TrueAsync(() => Www.Held.ContainsKey(key)), Is.True, "the stream did not open");
+        var stream = Www.Held[key];
 
-        Assert.That(streams!.Sites[0].Streams.Count, Is.GreaterThanOrEqualTo(1));
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        await Task.Delay(300);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.That(after - before, Is.LessThan(16 * 1024 * 1024), "memory grew while the client was not reading");
+        // The client reads nothing more: the stream's queue (stream.queue is 32) fills, and its writer waits for the client.
+        Assert.That(await Eventually.TrueAsync(() => stream.Queued == 32 && stream.WaitsForClient), Is.True, $"the queue holds {stream.Queued}; the generator made {Probe.Count(key, "produced")}");
+        var produced = Probe.Count(key, "produced");
+        var written = stream.Written;
+        Assert.Multiple(() =>
+        {
+            Assert.That(produced, Is.LessThan(1_000_000), "the generator ran to its end while the client read nothing");
+            Assert.That(produced - written - stream.Queued, Is.InRange(0, 1), $"{produced} made, {written} written, {stream.Queued} queued: only the item waiting for room is held beyond the queue");
+        });
+    }
+
+    [Test]
+    public async Task HandlerThatThrowsAfterItsClientLeft_IsAwaited_Logged_AndItsRequestEndsAfterItsStream()
+    {
+        var key = Probe.NewKey();
+        using (var response = await _server.OpenStreamAsync($"/handle/throws-after-client-left?key={key}"))
+        {
+            await using var body = await response.Content.ReadAsStreamAsync();
+            Assert.That((await SseReader.ReadAsync(body, 1)).Single().Data, Is.EqualTo("ready"));
+        }
+
+        // The handler has thrown, and its failure is logged, while the stream's close handler still runs.
+        Assert.That(
+            await Eventually.TrueAsync(() => Probe.Count(key, "thrown") == 1 && Probe.Count(key, "cleanup-entered") == 1 && _server.Logs.Contains(LogLevel.Error, key)),
+            Is.True,
+            $"thrown {Probe.Count(key, "thrown")}, cleanup {Probe.Count(key, "cleanup-entered")}, logged {_server.Logs.Contains(LogLevel.Error, key)}");
+        Www.Gates[key].Set();
+
+        Assert.That(
+            await Eventually.TrueAsync(() => Probe.Count(key, "request-ended-after-cleanup") + Probe.Count(key, "request-ended-before-cleanup") == 1),
+            Is.True,
+            "the request did not end");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Probe.Count(key, "request-ended-after-cleanup"), Is.EqualTo(1), "the request ended before its stream had finished closing");
+            Assert.That(_server.Logs.Entries.Count(e => e.Level >= LogLevel.Error && e.Message.Contains(key, StringComparison.Ordinal)), Is.EqualTo(1), "the failure is logged once");
+        });
     }
 
     private static bool IsClosedByServer(Socket socket)

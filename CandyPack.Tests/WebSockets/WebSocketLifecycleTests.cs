@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using CandyPack.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Tests.WebSockets;
@@ -65,14 +66,21 @@ public sealed class WebSocketLifecycleTests
     [Test]
     public async Task SlowConsumer_IsDisconnected_AndLogged()
     {
+        // No ping timeout, heartbeat or write deadline: only the slow-consumer policy can end a client that stops reading.
+        await using var server = await CandyServer.StartAsync(TestSite.Create(
+            "WebSockets",
+            """{ "stream": { "heartbeat": 0, "queue": 64, "writeTimeout": 0 }, "websocket": { "pingTimeout": 0 } }"""));
+        var streams = server.App.Services.GetRequiredService<CandyPack.Hosting.SiteRegistry>().Sites[0].Streams;
         var key = Probe.NewKey();
-        using var frozen = await RawWebSocket.OpenAndFreezeAsync(_server.Address, $"/push/fast?key={key}", receiveBuffer: 4096);
+        using var frozen = await RawWebSocket.OpenAndFreezeAsync(server.Address, $"/push/fast?key={key}", receiveBuffer: 4096);
 
         Assert.That(await Eventually.TrueAsync(() => Probe.Count(key, "cleanup") == 1, TimeSpan.FromSeconds(30)), Is.True, "the slow consumer was not cut");
-        Assert.That(
-            _server.Logs.Contains(LogLevel.Warning, "slow consumer") || _server.Logs.Contains(LogLevel.Warning, "stalled client"),
-            Is.True,
-            "the cut was logged");
+        Assert.Multiple(() =>
+        {
+            Assert.That(streams.SlowConsumers, Is.EqualTo(1), "counted as a slow consumer");
+            Assert.That(server.Logs.Contains(LogLevel.Warning, "fell 64 messages behind and was disconnected (slow consumer"), Is.True, "the cut was logged as a slow consumer");
+            Assert.That(server.Logs.Contains(LogLevel.Warning, "stalled client"), Is.False, "not a write deadline");
+        });
     }
 
     [Test]

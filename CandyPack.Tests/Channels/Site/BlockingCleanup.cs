@@ -2,8 +2,8 @@ namespace CandyPack.Tests.Channels.Site;
 
 /// <summary>
 /// A subscriber's cleanup that blocks its thread until the test lets it go, as a synchronous database call or lock in
-/// a <c>stream.CancellationToken</c> callback would. Such a callback runs on whatever thread cuts the stream: for a
-/// slow consumer, the one delivering a channel's message.
+/// a <c>stream.CancellationToken</c> callback or an <c>On("close")</c> handler would. The stream runs it on the thread
+/// pool, never on the thread that cut the stream (for a slow consumer, the one delivering a channel's message).
 /// </summary>
 internal static class BlockingCleanup
 {

@@ -5,6 +5,9 @@ namespace CandyPack.Tests.Presence.Site.Route;
 /// <summary>The presence test site's routes: rooms ("room:*" keep presence), their presence and tokens, and a plain stream.</summary>
 internal sealed class Www : RouteFile
 {
+    /// <summary>Channel handles kept past their request by <c>/kept/{name}</c>, for a later request to subscribe with.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, CandyChannel> Kept { get; } = new();
+
     protected override void Map()
     {
         Route.Get("/whoami", candy => new { name = candy.User.Identity?.Name, authenticated = candy.User.Identity?.IsAuthenticated == true });
@@ -22,5 +25,14 @@ internal sealed class Www : RouteFile
             token = candy.Channel(candy.Request("name")!).Token(candy.User, TimeSpan.FromSeconds(double.Parse(candy.Request("seconds") ?? "60", CultureInfo.InvariantCulture))),
         });
         Route.Get("/plain/stream", candy => candy.Stream());
+
+        // A handle kept by one request and subscribed to by a later one, as a site that caches its channels would.
+        Route.Get("/kept/{name}", candy =>
+        {
+            var channel = candy.Channel(candy.Request("name")!);
+            Kept[channel.Name] = channel;
+            return channel.Name;
+        });
+        Route.Get("/kept/{name}/stream", candy => candy.Stream(Kept[candy.Request("name")!], new SubscribeOptions { Info = new { device = "kept" } }));
     }
 }

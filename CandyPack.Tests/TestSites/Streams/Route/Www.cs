@@ -14,6 +14,12 @@ public sealed class Www : RouteFile
 
     public static string Big { get; } = new('x', 1024 * 1024);
 
+    /// <summary>Streams by the key their request gave, for tests that look at a stream's queue and writes.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, CandyStream> Held { get; } = new();
+
+    /// <summary>Gates that close handlers wait on until the test opens them, by key.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, ManualResetEventSlim> Gates { get; } = new();
+
     protected override void Map()
     {
         Route.Get("/string", candy => candy.Stream("Hello World"));
@@ -44,6 +50,13 @@ public sealed class Www : RouteFile
         });
         Route.Get("/generator/throws", candy => candy.Stream(Throwing));
         Route.Get("/generator/million", candy => candy.Stream(token => Count(1_000_000, token)));
+        Route.Get("/generator/counted", candy =>
+        {
+            var key = candy.Request("key")!;
+            var stream = candy.Stream(token => Counted(key, token));
+            Held[key] = stream;
+            return stream;
+        });
 
         Route.Get("/task", candy => candy.Stream(Task.FromResult(new { ok = true })));
         Route.Get("/task/delayed", candy => candy.Stream(DelayedAsync()));
@@ -238,6 +251,32 @@ public sealed class Www : RouteFile
 
             stream.Close();
         });
+        Route.Get("/handle/throws-after-client-left", async candy =>
+        {
+            var key = candy.Request("key")!;
+            var gate = Gates.GetOrAdd(key, _ => new ManualResetEventSlim());
+            candy.HttpContext.Response.OnCompleted(() =>
+            {
+                Probe.Hit(key, Probe.Count(key, "cleanup-done") > 0 ? "request-ended-after-cleanup" : "request-ended-before-cleanup");
+                return Task.CompletedTask;
+            });
+            var stream = candy.Stream();
+            stream.On("close", () =>
+            {
+                Probe.Hit(key, "cleanup-entered");
+                gate.Wait(TimeSpan.FromMinutes(1));
+                Probe.Hit(key, "cleanup-done");
+            });
+            stream.Send("ready");
+            var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (stream.CancellationToken.Register(() => left.TrySetResult()))
+            {
+                await left.Task;
+            }
+
+            Probe.Hit(key, "thrown");
+            throw new InvalidOperationException($"the handler failed after its client left ({key})");
+        });
         Route.Get("/handler-fails-after-stream", async candy =>
         {
             var stream = candy.Stream();
@@ -296,6 +335,19 @@ public sealed class Www : RouteFile
         yield return 1;
         await Task.Yield();
         throw new CandyPack.Data.DatabaseUnavailableException("The database \"default\" (mysql 10.1.2.3:3306/candy) is unavailable.");
+    }
+
+    /// <summary>A million numbers, each counted under the key as it is made.</summary>
+    private static async IAsyncEnumerable<int> Counted(string key, [EnumeratorCancellation] CancellationToken token)
+    {
+        for (var i = 1; i <= 1_000_000; i++)
+        {
+            token.ThrowIfCancellationRequested();
+            Probe.Hit(key, "produced");
+            yield return i;
+        }
+
+        await Task.CompletedTask;
     }
 
     private static async IAsyncEnumerable<int> Count(int n, [EnumeratorCancellation] CancellationToken token)
