@@ -243,18 +243,49 @@ public sealed partial class Candy
                 StatusCodes.Status503ServiceUnavailable);
         }
 
-        try
+        if (_site.UserStreams is { } perUser)
         {
-            _site.UserStreams?.Admit(stream, context);
-        }
-        catch
-        {
-            streams.Remove(stream);
-            throw;
+            Admit(perUser, stream, context);
         }
 
         ActiveStream = stream;
         return stream;
+    }
+
+    /// <summary>
+    /// Counts the stream for its user (<c>stream.maxPerUser</c>). Decided at once (in memory), a refusal is thrown here
+    /// as a 429; when Redis is asked, the stream starts once it has answered, and a refusal is its 429 then.
+    /// </summary>
+    private static void Admit(Identity.UserStreamLimit perUser, CandyStream stream, HttpContext context)
+    {
+        Task<string?> admission;
+        bool decided;
+        string? refusal = null;
+        try
+        {
+            admission = perUser.Admit(stream, context.User);
+            decided = admission.IsCompleted;
+            if (decided)
+            {
+                refusal = admission.GetAwaiter().GetResult();
+            }
+        }
+        catch
+        {
+            stream.Registry.Remove(stream);
+            throw;
+        }
+
+        if (!decided)
+        {
+            stream.AwaitAdmission(admission);
+        }
+        else if (refusal is not null)
+        {
+            stream.Registry.Remove(stream);
+            context.Response.Headers.RetryAfter = Identity.UserStreamLimit.RetryAfterSeconds;
+            throw new BadHttpRequestException(refusal, StatusCodes.Status429TooManyRequests);
+        }
     }
 
     private InvalidOperationException Mixed(string message)
