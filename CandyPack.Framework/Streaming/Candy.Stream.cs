@@ -254,21 +254,14 @@ public sealed partial class Candy
 
     /// <summary>
     /// Counts the stream for its user (<c>stream.maxPerUser</c>). Decided at once (in memory), a refusal is thrown here
-    /// as a 429; when Redis is asked, the stream starts once it has answered, and a refusal is its 429 then.
+    /// as a 429; while Redis is asked (or if asking failed), the stream's start awaits the outcome, a refusal its 429.
     /// </summary>
     private static void Admit(Identity.UserStreamLimit perUser, CandyStream stream, HttpContext context)
     {
         Task<string?> admission;
-        bool decided;
-        string? refusal = null;
         try
         {
             admission = perUser.Admit(stream, context.User);
-            decided = admission.IsCompleted;
-            if (decided)
-            {
-                refusal = admission.GetAwaiter().GetResult();
-            }
         }
         catch
         {
@@ -276,11 +269,11 @@ public sealed partial class Candy
             throw;
         }
 
-        if (!decided)
+        if (!admission.IsCompletedSuccessfully)
         {
             stream.AwaitAdmission(admission);
         }
-        else if (refusal is not null)
+        else if (admission.Result is { } refusal)
         {
             stream.Registry.Remove(stream);
             context.Response.Headers.RetryAfter = Identity.UserStreamLimit.RetryAfterSeconds;
