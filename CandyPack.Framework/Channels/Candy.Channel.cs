@@ -79,5 +79,15 @@ public sealed partial class Candy
         return stream.Started();
     }
 
+    /// <summary>
+    /// Gives back a stream that failed before <see cref="CandyStream.Started"/>: it releases what it held, and the request
+    /// answers with the failure as a regular response, since no byte of the stream was sent.
+    /// </summary>
+    private void Abandon(CandyStream stream)
+    {
+        ActiveStream = null;
+        stream.Abandon();
+    }
+
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

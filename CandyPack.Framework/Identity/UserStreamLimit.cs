@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Claims;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -15,7 +15,10 @@ namespace CandyPack.Identity;
 /// </summary>
 internal sealed class UserStreamLimit : IDisposable
 {
-    private const string RetryAfterSeconds = "5";
+    /// <summary>The <c>Retry-After</c> of a refused stream, in seconds.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    private static readonly Task<string?> Admitted = Task.FromResult<string?>(null);
 
     // Answers nil when the stream is refused, else the members of the streams to close (none when there was room).
     private const string AdmitScript = """
@@ -85,97 +88,143 @@ internal sealed class UserStreamLimit : IDisposable
         }
 
         _redis = () => redis.Database;
-        redis.Subscriber.Subscribe(_closeChannel, (_, member) => CloseLocal(member!, "a newer stream of the same user took its place"));
+        redis.Subscriber.Subscribe(_closeChannel, (_, member) => CloseLocal(member!));
         _refresh = time.CreateTimer(static s => ((UserStreamLimit)s!).Refresh(), this, expiry / 3, expiry / 3);
     }
 
-    /// <summary>Counts <paramref name="stream"/> for its user until it closes; over the limit, refuses it (429) or closes the user's oldest.</summary>
-    /// <exception cref="BadHttpRequestException">429: the user has <c>stream.maxPerUser</c> streams open and the policy is to refuse.</exception>
-    public void Admit(CandyStream stream, HttpContext context)
+    /// <summary>
+    /// Counts <paramref name="stream"/> for its user until it closes; over the limit, refuses it or closes the user's
+    /// oldest. In memory the count and the insert are one step under one lock; with Redis they are one script, awaited.
+    /// </summary>
+    /// <returns>
+    /// A task that completes with null once the stream is counted, or with the message refusing it (429) when the user
+    /// has <c>stream.maxPerUser</c> streams open and the policy is to refuse; complete at once unless Redis is asked.
+    /// </returns>
+    public Task<string?> Admit(CandyStream stream, ClaimsPrincipal user)
     {
-        if (_options.MaxPerUser == 0 || UserIds.Of(context.User) is not { } userId)
+        if (_options.MaxPerUser == 0 || UserIds.Of(user) is not { } userId)
         {
-            return;
+            return Admitted;
         }
 
-        var member = string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():D13}|{_instance}|{Interlocked.Increment(ref _next)}");
+        // Sorted by name for the oldest: the opening time, then this instance's own order, both fixed width.
+        var member = string.Create(
+            CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():D13}|{_instance}|{Interlocked.Increment(ref _next):D19}");
         var closeOldest = _options.MaxPerUserPolicy == MaxPerUserPolicy.CloseOldest;
-        var toClose = _redis is null ? AdmitLocal(userId, closeOldest) : AdmitShared(userId, member, closeOldest);
-        if (toClose is null)
-        {
-            context.Response.Headers.RetryAfter = RetryAfterSeconds;
-            throw new BadHttpRequestException(
-                $"Too Many Requests: user '{userId}' already has {_options.MaxPerUser} streams open on this site (stream.maxPerUser); close one first.",
-                StatusCodes.Status429TooManyRequests);
-        }
-
-        lock (_gate)
-        {
-            if (!_local.TryGetValue(userId, out var streams))
-            {
-                _local[userId] = streams = [];
-            }
-
-            streams.Add((stream, member));
-        }
-
-        _byMember[member] = (stream, userId);
-        stream.On("close", () => Release(userId, stream, member));
-        foreach (var closed in toClose)
-        {
-            if (!CloseLocal(closed, "a newer stream of the same user took its place") && _redis is not null)
-            {
-                _background.Run(_redis().PublishAsync(_closeChannel, closed), $"Site {_site}: closing user {userId}'s oldest stream on its instance");
-            }
-        }
+        return _redis is null
+            ? Task.FromResult(AdmitLocal(stream, userId, member, closeOldest))
+            : AdmitSharedAsync(stream, userId, member, closeOldest);
     }
 
     public void Dispose() => _refresh?.Dispose();
 
-    /// <summary>The members to close (none when there was room), or null when the stream is refused.</summary>
-    private List<string>? AdmitLocal(string userId, bool closeOldest)
+    /// <summary>
+    /// Checks and counts in one lock region: the streams it evicts leave the user's list in the same step, so two opens at
+    /// once never both find room, nor both close the same oldest stream.
+    /// </summary>
+    /// <returns>Null once counted, or the refusal.</returns>
+    private string? AdmitLocal(CandyStream stream, string userId, string member, bool closeOldest)
     {
+        List<(CandyStream Stream, string Member)> evicted = [];
         lock (_gate)
         {
-            var open = _local.TryGetValue(userId, out var streams) ? streams : [];
-            if (open.Count < _options.MaxPerUser)
+            if (!_local.TryGetValue(userId, out var open))
             {
-                return [];
+                _local[userId] = open = [];
             }
 
-            return closeOldest ? [.. open.Take(open.Count - _options.MaxPerUser + 1).Select(s => s.Member)] : null;
+            var over = open.Count - _options.MaxPerUser + 1;
+            if (over > 0)
+            {
+                if (!closeOldest)
+                {
+                    return Refusal(userId);
+                }
+
+                evicted = open.GetRange(0, over);
+                open.RemoveRange(0, over);
+            }
+
+            open.Add((stream, member));
         }
+
+        _byMember[member] = (stream, userId);
+        stream.On("close", () => Release(userId, stream, member));
+        foreach (var (oldest, _) in evicted)
+        {
+            Close(oldest);
+        }
+
+        return null;
     }
 
-    private List<string>? AdmitShared(string userId, string member, bool closeOldest)
+    private async Task<string?> AdmitSharedAsync(CandyStream stream, string userId, string member, bool closeOldest)
     {
+        // Findable before Redis counts it: a newer stream that evicts this one announces it as soon as the script ran.
+        _byMember[member] = (stream, userId);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        RedisResult result;
         try
         {
-            var result = _redis!().ScriptEvaluate(
+            result = await _redis!().ScriptEvaluateAsync(
                 AdmitScript,
                 [Key(userId)],
                 [now, now + (long)_expiry.TotalMilliseconds, _options.MaxPerUser, member, closeOldest ? 1 : 0, (long)_expiry.TotalMilliseconds * 2]);
-            return result.IsNull ? null : [.. ((RedisResult[])result!).Select(r => (string)r!)];
         }
         catch (Exception e) when (Channels.RedisChannelBackplane.IsRedisFailure(e))
         {
             // Redis away or not answering in time: the limit still holds for this instance's streams.
             _logger.LogWarning(e, "Site {Site}: Redis did not answer the per-user stream count of user {User}; counted on this instance only", _site, userId);
-            return AdmitLocal(userId, closeOldest);
+            _byMember.TryRemove(member, out _);
+            return AdmitLocal(stream, userId, member, closeOldest);
         }
+
+        if (result.IsNull)
+        {
+            _byMember.TryRemove(member, out _);
+            return Refusal(userId);
+        }
+
+        lock (_gate)
+        {
+            if (!_local.TryGetValue(userId, out var open))
+            {
+                _local[userId] = open = [];
+            }
+
+            open.Add((stream, member));
+        }
+
+        stream.On("close", () => Release(userId, stream, member));
+        foreach (var closed in (RedisResult[])result!)
+        {
+            var oldest = (string)closed!;
+            if (!CloseLocal(oldest))
+            {
+                _background.Run(_redis().PublishAsync(_closeChannel, oldest), $"Site {_site}: closing user {userId}'s oldest stream on its instance");
+            }
+        }
+
+        return null;
     }
 
-    private bool CloseLocal(string member, string reason)
+    private string Refusal(string userId) =>
+        $"Too Many Requests: user '{userId}' already has {_options.MaxPerUser} streams open on this site (stream.maxPerUser); close one first.";
+
+    /// <summary>Closes the stream of <paramref name="member"/> when it is on this instance (counted, or being counted).</summary>
+    private bool CloseLocal(string member)
     {
         if (!_byMember.TryGetValue(member, out var entry))
         {
             return false;
         }
 
-        entry.Stream.Error($"This stream was closed: {reason} (stream.maxPerUser is {_options.MaxPerUser}).");
+        Close(entry.Stream);
         return true;
     }
+
+    private void Close(CandyStream stream) =>
+        stream.Error($"This stream was closed: a newer stream of the same user took its place (stream.maxPerUser is {_options.MaxPerUser}).");
 
     private void Release(string userId, CandyStream stream, string member)
     {

@@ -243,14 +243,9 @@ public sealed partial class Candy
                 StatusCodes.Status503ServiceUnavailable);
         }
 
-        try
+        if (_site.UserStreams is { } perUser)
         {
-            _site.UserStreams?.Admit(stream, context);
-        }
-        catch
-        {
-            streams.Remove(stream);
-            throw;
+            Admit(perUser, stream, context);
         }
 
         ActiveStream = stream;
@@ -258,13 +253,32 @@ public sealed partial class Candy
     }
 
     /// <summary>
-    /// Gives back a stream that failed before <see cref="CandyStream.Started"/>: it releases what it held, and the request
-    /// answers with the failure as a regular response, since no byte of the stream was sent.
+    /// Counts the stream for its user (<c>stream.maxPerUser</c>). Decided at once (in memory), a refusal is thrown here
+    /// as a 429; while Redis is asked (or if asking failed), the stream's start awaits the outcome, a refusal its 429.
     /// </summary>
-    private void Abandon(CandyStream stream)
+    private static void Admit(Identity.UserStreamLimit perUser, CandyStream stream, HttpContext context)
     {
-        ActiveStream = null;
-        stream.Abandon();
+        Task<string?> admission;
+        try
+        {
+            admission = perUser.Admit(stream, context.User);
+        }
+        catch
+        {
+            stream.Registry.Remove(stream);
+            throw;
+        }
+
+        if (!admission.IsCompletedSuccessfully)
+        {
+            stream.AwaitAdmission(admission);
+        }
+        else if (admission.Result is { } refusal)
+        {
+            stream.Registry.Remove(stream);
+            context.Response.Headers.RetryAfter = Identity.UserStreamLimit.RetryAfterSeconds;
+            throw new BadHttpRequestException(refusal, StatusCodes.Status429TooManyRequests);
+        }
     }
 
     private InvalidOperationException Mixed(string message)

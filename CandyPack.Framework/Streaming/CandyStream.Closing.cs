@@ -65,6 +65,28 @@ public sealed partial class CandyStream
     }
 
     /// <summary>
+    /// Closes a stream that <c>stream.maxPerUser</c> refused before it started (its count was asked of Redis): its
+    /// producers stop and nothing of it is written. False when the client had left first, so no refusal is written either.
+    /// </summary>
+    internal bool Refuse()
+    {
+        lock (_finishing)
+        {
+            if (_ending == StreamEnding.Cut)
+            {
+                return false;
+            }
+
+            _ending = StreamEnding.Refused;
+            Volatile.Write(ref _state, StateClosing);
+        }
+
+        _queue.Complete();
+        _onClose.CancelProducers();
+        return true;
+    }
+
+    /// <summary>
     /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
     /// failure and the <c>end</c> event, so nothing the handler did can land after the end.
     /// </summary>

@@ -106,6 +106,12 @@ public sealed partial class CandyStream
     /// <summary>A flush waits for the client to read.</summary>
     internal bool WaitsForClient => _writer.FlushPendingSince > 0;
 
+    /// <summary>
+    /// The per-user count (<c>stream.maxPerUser</c>) asked of Redis when the stream opened, which the stream's start
+    /// awaits: null once counted, else the refusal; null when it was decided before the stream started.
+    /// </summary>
+    internal Task<string?>? Admission { get; private set; }
+
     /// <summary>The failure the stream closed with, told to the client after the rest of the stream.</summary>
     internal Exception? Failure => Volatile.Read(ref _failure);
 
@@ -185,6 +191,9 @@ public sealed partial class CandyStream
 
     /// <summary>The <c>send</c> function handed to callbacks.</summary>
     internal Func<object?, bool> SendFunction => _send ??= Send;
+
+    /// <summary>Makes the stream's start wait for <paramref name="admission"/>, the count of <c>stream.maxPerUser</c> in Redis.</summary>
+    internal void AwaitAdmission(Task<string?> admission) => Admission = admission;
 
     internal CandyStream Started()
     {

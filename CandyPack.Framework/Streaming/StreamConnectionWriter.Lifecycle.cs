@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Threading.Tasks.Sources;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Streaming;
@@ -7,6 +8,9 @@ namespace CandyPack.Streaming;
 /// <summary>The writer's part in the stream's life: its completion, the periodic heartbeat and deadline look, and the end of the stream.</summary>
 internal sealed partial class StreamConnectionWriter
 {
+    /// <summary>Whether the stream's count in Redis (<c>stream.maxPerUser</c>) has been awaited; only the owner reads or writes it.</summary>
+    private bool _admitted;
+
     /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
     public Task Completion
     {
@@ -53,6 +57,64 @@ internal sealed partial class StreamConnectionWriter
             _lastBeat = now;
             TryPush(StreamMessage.Heartbeat);
         }
+    }
+
+    /// <summary>
+    /// Waits, as the owner, for the stream's count in Redis (<c>stream.maxPerUser</c>) before anything of the response is
+    /// written: counted, the stream opens; refused, the response is a 429 with <c>Retry-After</c> and the stream
+    /// finishes unwritten. No thread waits meanwhile. Every outcome is observed here.
+    /// </summary>
+    private async Task OpenWhenAdmittedAsync(Task<string?> admission)
+    {
+        string? refusal;
+        try
+        {
+            refusal = await admission;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Stream {Route}: counting it for stream.maxPerUser failed; the connection was cut", stream.Route);
+            stream.Cut("counting it for stream.maxPerUser failed", abort: true);
+            FinishAsOwner(inline: false);
+            return;
+        }
+
+        _admitted = true;
+        if (refusal is null)
+        {
+            Run(inline: false, written: 0);
+            return;
+        }
+
+        if (stream.Refuse())
+        {
+            try
+            {
+                await WriteRefusalAsync(refusal);
+            }
+            catch (Exception e) when (IsConnectionGone(e))
+            {
+                logger.LogDebug("Stream {Route}: the connection closed before its refusal was written", stream.Route);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Stream {Route}: writing its refusal (stream.maxPerUser) failed; the connection was cut", stream.Route);
+                context.Abort();
+            }
+        }
+
+        FinishAsOwner(inline: false);
+    }
+
+    /// <summary>The 429 of a refused stream, as the site answers a refusal thrown by a handler.</summary>
+    private Task WriteRefusalAsync(string refusal)
+    {
+        logger.LogInformation("{Method} {Path} rejected with 429: {Reason}", context.Request.Method, context.Request.Path, refusal);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = Identity.UserStreamLimit.RetryAfterSeconds;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(refusal);
     }
 
     /// <summary>
@@ -145,7 +207,7 @@ internal sealed partial class StreamConnectionWriter
     private ValueTask WriteEndingMessagesAsync()
     {
         var ending = stream.Ending;
-        if (ending == StreamEnding.Cut || context.RequestAborted.IsCancellationRequested)
+        if (ending is StreamEnding.Cut or StreamEnding.Refused || context.RequestAborted.IsCancellationRequested)
         {
             return default;
         }

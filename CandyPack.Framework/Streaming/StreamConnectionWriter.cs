@@ -77,6 +77,13 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         {
             if (!_opened)
             {
+                if (!_admitted && stream.Admission is { } admission)
+                {
+                    // Counted in Redis first (stream.maxPerUser): the continuation owns the connection until the answer is in.
+                    _ = OpenWhenAdmittedAsync(admission);
+                    return;
+                }
+
                 _opened = true;
                 var opening = transport.OpenAsync(stream.Registry.Options.Retry);
                 if (!opening.IsCompletedSuccessfully)

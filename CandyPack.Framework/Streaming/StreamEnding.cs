@@ -11,4 +11,7 @@ internal enum StreamEnding
 
     /// <summary>The connection is cut (the client left, or fell too far behind): nothing more is written.</summary>
     Cut,
+
+    /// <summary><c>stream.maxPerUser</c> refused it before it started: the response is a 429 and nothing of the stream is written.</summary>
+    Refused,
 }

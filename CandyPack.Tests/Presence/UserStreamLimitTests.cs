@@ -8,6 +8,15 @@ namespace CandyPack.Tests.Presence;
 [TestFixture]
 public sealed class UserStreamLimitTests
 {
+    private const string AliveMark = "alive-";
+
+    /// <summary>What a stream closed by a newer one of its user receives: the documented error message, then end.</summary>
+    private static readonly string[] ClosedEnding =
+    [
+        "message:{\"error\":\"This stream was closed: a newer stream of the same user took its place (stream.maxPerUser is 2).\"}",
+        "end:",
+    ];
+
     private CandyServer _server = null!;
     private CandyServer _closesOldest = null!;
 
@@ -68,28 +77,51 @@ public sealed class UserStreamLimitTests
     }
 
     [Test]
-    public async Task MaxPerUser_CloseOldest_OpensTheNewStreamAndClosesTheFirstWithAnError()
+    public async Task MaxPerUser_CloseOldest_OpensTheNewStreamAndClosesTheOldestWithTheDocumentedEnding()
     {
-        var user = NewUser();
-        await using var oldest = await OpenAsync(_closesOldest, user);
-        await using var middle = await OpenAsync(_closesOldest, user);
+        var (user, room) = (NewUser(), NewUser());
+        await using var oldest = await OpenAsync(_closesOldest, user, room);
+        await using var middle = await OpenAsync(_closesOldest, user, room);
+        await using var newest = await OpenAsync(_closesOldest, user, room);
 
-        await using var newest = await OpenAsync(_closesOldest, user);
-
+        // The oldest ends, with the error message and then end, so the client does not reconnect; the two newer stay open.
         await oldest.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        await AssertOpenAsync(_closesOldest, room, middle, newest);
+        Assert.That(Ending(oldest), Is.EqualTo(ClosedEnding), SseListener.Describe(oldest.Items));
+
+        // Then the middle one is the oldest: the next stream closes it, not the newer one.
+        await using var fourth = await OpenAsync(_closesOldest, user, room);
+        await middle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        await AssertOpenAsync(_closesOldest, room, newest, fourth);
         Assert.Multiple(() =>
         {
-            Assert.That(newest.Status, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(oldest.Items.Select(i => i.Data), Has.Some.Contains("stream.maxPerUser"), SseListener.Describe(oldest.Items));
-            Assert.That(middle.Completion.IsCompleted, Is.False, "only the oldest is closed");
+            Assert.That(Ending(middle), Is.EqualTo(ClosedEnding), SseListener.Describe(middle.Items));
+            Assert.That(newest.Completion.IsCompleted, Is.False, "only the oldest is closed");
         });
+    }
+
+    /// <summary>The events a stream received, as <c>type:data</c>, leaving out the messages <see cref="AssertOpenAsync"/> published.</summary>
+    private static List<string> Ending(SseListener stream) =>
+        [.. stream.Items.Where(i => !i.Data.Contains(AliveMark, StringComparison.Ordinal)).Select(i => $"{i.EventType}:{i.Data}")];
+
+    /// <summary>Each of <paramref name="streams"/> is open: it receives a message published on <paramref name="room"/> now.</summary>
+    private static async Task AssertOpenAsync(CandyServer server, string room, params SseListener[] streams)
+    {
+        var text = AliveMark + Guid.NewGuid().ToString("N")[..6];
+        using var published = await server.Client.PostAsync($"/rooms/{room}?text={text}", null);
+        Assert.That(published.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        foreach (var stream in streams)
+        {
+            await stream.WaitForAsync(items => items.Any(i => i.Data.Contains(text, StringComparison.Ordinal)), $"'{text}' on a stream that should be open");
+        }
     }
 
     private static string NewUser() => "u" + Guid.NewGuid().ToString("N")[..10];
 
-    private static async Task<SseListener> OpenAsync(CandyServer server, string user)
+    private static async Task<SseListener> OpenAsync(CandyServer server, string user, string? room = null)
     {
-        var listener = await SseListener.OpenAsync(server.Client, "/plain/stream", headers: [new(HeaderAuthentication.Header, user)]);
+        var path = room is null ? "/plain/stream" : $"/rooms/{room}/stream";
+        var listener = await SseListener.OpenAsync(server.Client, path, headers: [new(HeaderAuthentication.Header, user)]);
         Assert.That(listener.Status, Is.EqualTo(HttpStatusCode.OK), $"stream of {user}");
         return listener;
     }

@@ -20,6 +20,9 @@ internal sealed class SseListener : IAsyncDisposable
 
     public HttpStatusCode Status => _response.StatusCode;
 
+    /// <summary>The response's headers, such as a refusal's <c>Retry-After</c>.</summary>
+    public HttpResponseHeaders Headers => _response.Headers;
+
     /// <summary>Completes when the server ends the response.</summary>
     public Task Completion => _pump;
 
@@ -85,6 +88,12 @@ internal sealed class SseListener : IAsyncDisposable
         await WaitForAsync(items => SseReader.Messages(items).Count >= count, $"{count} messages", deadline);
         return Messages;
     }
+
+    /// <summary>The body of a response that was not an event stream (a refusal); an event stream's body never ends.</summary>
+    public Task<string> ReadRefusalAsync() =>
+        _response.IsSuccessStatusCode
+            ? throw new InvalidOperationException($"The response is an event stream ({_response.StatusCode}), not a refusal.")
+            : _response.Content.ReadAsStringAsync();
 
     public static string Describe(IEnumerable<SseItem<string>> items) =>
         "[" + string.Join(", ", items.Select(i => $"{i.EventType}#{i.EventId}:{i.Data}")) + "]";
