@@ -56,6 +56,10 @@ public sealed class CandyChannel
     /// <returns>The message's id, as clients see it in <c>lastEventId</c>.</returns>
     /// <exception cref="ArgumentException">The event name has a line break, or is <c>end</c> or <c>reset</c>, which the framework uses.</exception>
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was sent.</exception>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
+    /// Status 503 (the request answers 503 with <c>Retry-After</c>): Redis is away and the channel already holds 10,000
+    /// messages for it; nothing was sent. Publish again once Redis is back.
+    /// </exception>
     public Task<string> Publish(object? data, string? eventName = null)
     {
         StreamEvents.Validate(eventName, id: null);
