@@ -69,7 +69,9 @@ public sealed class CandyChannel
     /// <exception cref="ArgumentException">The event name has a line break, or is <c>end</c> or <c>reset</c>, which the framework uses.</exception>
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was sent.</exception>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
-    /// The channel is new here and the site holds <c>channels.maxChannels</c> channels with subscribers or history (503).
+    /// Status 503 (the request answers 503 with <c>Retry-After</c>), nothing sent: the channel is new here and the site
+    /// holds <c>channels.maxChannels</c> channels with subscribers or history; or Redis is away and the channel already
+    /// holds 10,000 messages for it. Publish again later.
     /// </exception>
     public Task<string> Publish(object? data, string? eventName = null)
     {

@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using StackExchange.Redis;
 
 namespace CandyPack.Channels;
 
-/// <summary>Publishing: through Redis while the channel is shared, delivered here first and kept for Redis otherwise.</summary>
+/// <summary>Publishing: appended through Redis unless it is away; then delivered here first and kept in the outbox for Redis.</summary>
 internal sealed partial class RedisChannelBackplane
 {
     public Task<string> PublishAsync(ChannelState state, object? data, string? eventName)
@@ -17,7 +18,9 @@ internal sealed partial class RedisChannelBackplane
             link.Number = Interlocked.Increment(ref _nextNumber);
             var message = new RedisMessage(ChannelMessageId.None, payload, eventName, _origin, link.Number, DeliveredFirst: false, IsText: data is string);
             var previous = link.Tail;
-            var published = link.Shared ? SendAsync(link, message, previous) : DeliverHereAsync(link, message, previous, inDoubt: false);
+
+            // While the outbox drains, a publish is appended behind it, so the outbox only shrinks.
+            var published = link.Mode == RedisChannelMode.Local ? DeliverHereAsync(link, message, previous, inDoubt: false) : SendAsync(link, message, previous);
             link.Tail = published;
             return published;
         }
@@ -25,11 +28,12 @@ internal sealed partial class RedisChannelBackplane
 
     private async Task<string> SendAsync(RedisChannelLink link, RedisMessage message, Task previous)
     {
+        ChannelMessageId id;
         try
         {
             // Queued before the first await, under the channel's gate, so appends reach Redis in the order of their numbers.
             // This instance's subscribers get the message through the subscription, in the order Redis gave.
-            return (await RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(link.State), MaxLength, _pubSub, link.State.Name, message)).ToString();
+            id = await RedisChannelWire.AppendAsync(_redis.GetDatabase(), Key(link.State), MaxLength, _pubSub, link.State.Name, message);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -42,6 +46,28 @@ internal sealed partial class RedisChannelBackplane
             await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return DeliverHere(link, message, inDoubt: true);
         }
+
+        lock (link.Gate)
+        {
+            if (id <= link.State.LastBackplaneId)
+            {
+                return id.ToString();
+            }
+
+            if (link.Mode != RedisChannelMode.Local)
+            {
+                // Delivered here when the subscription or the catch-up brings it back, or at once if Redis goes away first.
+                link.Undelivered.Enqueue((id, message));
+                return id.ToString();
+            }
+        }
+
+        // Appended, then Redis went away before this instance heard it back: delivered here after the publishes before it.
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (link.Gate)
+        {
+            return id <= link.State.LastBackplaneId ? id.ToString() : DeliverHere(link, message, inDoubt: true);
+        }
     }
 
     private async Task<string> DeliverHereAsync(RedisChannelLink link, RedisMessage message, Task previous, bool inDoubt)
@@ -52,27 +78,48 @@ internal sealed partial class RedisChannelBackplane
     }
 
     /// <summary>Delivers a message to this instance's subscribers now and keeps it for Redis.</summary>
+    /// <exception cref="BadHttpRequestException">503: the outbox is full (<see cref="OutboxLimit"/>); the message was not published.</exception>
     private string DeliverHere(RedisChannelLink link, RedisMessage message, bool inDoubt)
     {
         lock (link.Gate)
         {
             if (!inDoubt && link.Outbox.Count >= OutboxLimit)
             {
-                throw new InvalidOperationException(
-                    $"Channel '{link.State.Name}': Redis is unreachable and {OutboxLimit} messages published here wait for it; this one was not sent. Publish it again once Redis is back.");
+                throw new BadHttpRequestException(
+                    $"Channel '{link.State.Name}': Redis is unreachable and {OutboxLimit} messages published here wait for it; this one was not published. Publish it again once Redis is back.",
+                    StatusCodes.Status503ServiceUnavailable);
             }
 
-            if (link.Shared)
+            if (link.Mode != RedisChannelMode.Local)
             {
-                // The channel was caught up while this publish waited: it must be caught up again to share the message.
-                link.Shared = false;
+                // The channel began to catch up while this publish waited: it must be caught up again to share the message.
+                StopSharing(link);
                 WakeRecovery();
             }
 
-            var id = link.State.PublishFromOrigin(message.Payload, message.Event, message.IsText, _origin, message.Number, _hub.Now);
-            link.Outbox.Enqueue(new RedisChannelLink.OutboxMessage(message with { DeliveredFirst = true }, inDoubt));
-            link.DeliveredHere.Add(message.Number);
-            return id.ToString();
+            return DeliverHereLocked(link, message, inDoubt);
         }
+    }
+
+    /// <summary>Under the channel's gate: stops sharing it, and delivers here what Redis appended for this instance but it has not delivered yet.</summary>
+    private void StopSharing(RedisChannelLink link)
+    {
+        link.Mode = RedisChannelMode.Local;
+        while (link.Undelivered.TryDequeue(out var appended))
+        {
+            if (appended.Id > link.State.LastBackplaneId)
+            {
+                // Its entry is in the stream: kept in the outbox as in doubt, the catch-up finds it there and does not append it again.
+                DeliverHereLocked(link, appended.Message, inDoubt: true);
+            }
+        }
+    }
+
+    private string DeliverHereLocked(RedisChannelLink link, RedisMessage message, bool inDoubt)
+    {
+        var id = link.State.PublishFromOrigin(message.Payload, message.Event, message.IsText, _origin, message.Number, _hub.Now);
+        link.Outbox.Enqueue(new RedisChannelLink.OutboxMessage(message with { DeliveredFirst = true }, inDoubt));
+        link.DeliveredHere.Add(message.Number);
+        return id.ToString();
     }
 }

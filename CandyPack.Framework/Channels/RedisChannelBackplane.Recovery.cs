@@ -6,10 +6,10 @@ namespace CandyPack.Channels;
 /// <summary>The catch-up after an outage: share what was delivered here, then deliver what the others published.</summary>
 internal sealed partial class RedisChannelBackplane
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FirstHereLifetime = TimeSpan.FromDays(1);
-
-    private Probe? _probe;
+    // Outbox messages appended per script (many per round trip, each script still short), and channels caught up at once.
+    private const int DrainBatch = 200;
+    private const int CatchUpParallelism = 8;
 
     private async Task RecoverLoopAsync(CancellationToken stop)
     {
@@ -18,7 +18,7 @@ internal sealed partial class RedisChannelBackplane
             try
             {
                 await _wake.WaitAsync(RetryInterval, stop);
-                if (Volatile.Read(ref _degraded) == 1 || !_links.Values.All(l => l.Shared))
+                if (Volatile.Read(ref _degraded) == 1 || !_links.Values.All(l => l.Mode == RedisChannelMode.Shared))
                 {
                     await RecoverAsync();
                 }
@@ -54,52 +54,34 @@ internal sealed partial class RedisChannelBackplane
         }
 
         // Only once a message published now comes back is the subscription known to hear everything published later.
-        if (!await ProbeAsync())
+        if (!await _probe.SendAsync(_redis.GetSubscriber(), _pubSub))
         {
             // The client resubscribes by itself after a reconnect, but without waiting for Redis to confirm: when Redis
             // fails again meanwhile, the subscription can be lost while the client believes it holds it. Until a probe
             // is heard every channel reads what it missed from the stream, and the subscription is made anew.
-            Degrade(null, $"{_redis.Configuration} (pub/sub did not hear a probe within {ProbeTimeout.TotalSeconds:0} s)");
+            Degrade(null, $"{_redis.Configuration} (pub/sub did not hear a probe within {RedisSubscriptionProbe.Timeout.TotalSeconds:0} s)");
             await SubscribeAgainAsync();
             return;
         }
 
+        // Channels catch up side by side, so a busy one holds up no other.
         var (caughtUp, shared) = (0, 0);
-        foreach (var link in _links.Values)
+        var behind = _links.Values.Where(l => l.Mode != RedisChannelMode.Shared).ToList();
+        await Parallel.ForEachAsync(behind, new ParallelOptions { MaxDegreeOfParallelism = CatchUpParallelism }, async (link, _) =>
         {
-            if (!link.Shared)
-            {
-                var (c, s) = await RecoverAsync(link, outages);
-                caughtUp += c;
-                shared += s;
-            }
-        }
+            var (c, s) = await RecoverAsync(link, outages);
+            Interlocked.Add(ref caughtUp, c);
+            Interlocked.Add(ref shared, s);
+        });
 
         lock (_linksGate)
         {
-            if (outages == _outages && _links.Values.All(l => l.Shared) && Interlocked.Exchange(ref _degraded, 0) == 1)
+            if (outages == _outages && _links.Values.All(l => l.Mode == RedisChannelMode.Shared) && Interlocked.Exchange(ref _degraded, 0) == 1)
             {
                 _hub.Logger.LogInformation(
                     "Redis backplane of site {Site} is back: {CaughtUp} missed messages delivered, {Shared} local messages shared",
                     _hub.Site, caughtUp, shared);
             }
-        }
-    }
-
-    private async Task<bool> ProbeAsync()
-    {
-        var nonce = Guid.NewGuid().ToString("N");
-        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _probe, new Probe(nonce, heard));
-        await _redis.GetSubscriber().PublishAsync(_pubSub, "\n" + nonce);
-        try
-        {
-            await heard.Task.WaitAsync(ProbeTimeout);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
         }
     }
 
@@ -111,22 +93,6 @@ internal sealed partial class RedisChannelBackplane
         _hub.Logger.LogWarning("Redis backplane of site {Site}: the subscription did not hear its probe and was made again", _hub.Site);
     }
 
-    /// <summary>A probe is a pub/sub message with an empty channel name (which no channel has) and a nonce.</summary>
-    private bool IsProbe(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty || bytes[0] != (byte)'\n')
-        {
-            return false;
-        }
-
-        if (Volatile.Read(ref _probe) is { } probe && System.Text.Encoding.ASCII.GetString(bytes[1..]) == probe.Nonce)
-        {
-            probe.Heard.TrySetResult();
-        }
-
-        return true;
-    }
-
     /// <summary>Catches one channel up; returns how many messages were delivered here and how many shared.</summary>
     private async Task<(int CaughtUp, int Shared)> RecoverAsync(RedisChannelLink link, long outages)
     {
@@ -134,13 +100,14 @@ internal sealed partial class RedisChannelBackplane
         var database = _redis.GetDatabase();
         await DropWhatRedisAlreadyHasAsync(link, database);
 
-        // Append what was delivered here, in order; once the outbox is empty the channel is shared again, and pub/sub
-        // messages wait until what was missed before them is delivered.
+        // Append what was delivered here, in order and in batches; once the outbox is empty the channel is shared
+        // again, and pub/sub messages wait until what was missed before them is delivered.
         var shared = 0;
         HashSet<long> deliveredHere;
         while (true)
         {
-            RedisChannelLink.OutboxMessage next;
+            RedisChannelLink.OutboxMessage[] draining;
+            List<Task> appends;
             lock (_linksGate)
             {
                 if (outages != _outages)
@@ -150,7 +117,7 @@ internal sealed partial class RedisChannelBackplane
 
                 lock (link.Gate)
                 {
-                    if (!link.Outbox.TryPeek(out next!))
+                    if (link.Outbox.Count == 0)
                     {
                         if (state.Retired)
                         {
@@ -159,23 +126,32 @@ internal sealed partial class RedisChannelBackplane
                             return (0, shared);
                         }
 
-                        link.Shared = true;
+                        link.Mode = RedisChannelMode.Shared;
                         deliveredHere = [.. link.DeliveredHere];
                         state.BeginCatchUp();
                         break;
                     }
+
+                    // Queued under the gate, so publishes from now on are appended behind the whole outbox.
+                    link.Mode = RedisChannelMode.Draining;
+                    draining = [.. link.Outbox];
+                    appends = [.. draining.Chunk(DrainBatch).Select(b => RedisChannelWire.AppendAllAsync(database, Key(state), MaxLength, _pubSub, state.Name, [.. b.Select(m => m.Message)]))];
                 }
             }
 
             try
             {
-                await RedisChannelWire.AppendAsync(database, Key(state), MaxLength, _pubSub, state.Name, next.Message);
+                await Task.WhenAll(appends);
             }
             catch (Exception e) when (IsRedisFailure(e))
             {
                 lock (link.Gate)
                 {
-                    next.InDoubt = true;
+                    // Some batches may have run: the next catch-up looks in the stream before appending again.
+                    foreach (var message in draining)
+                    {
+                        message.InDoubt = true;
+                    }
                 }
 
                 throw;
@@ -183,10 +159,14 @@ internal sealed partial class RedisChannelBackplane
 
             lock (link.Gate)
             {
-                link.Outbox.Dequeue();
+                // The outbox only grew behind them (a publish that waited for one that failed), so they are its head.
+                for (var i = 0; i < draining.Length; i++)
+                {
+                    link.Outbox.Dequeue();
+                }
             }
 
-            shared++;
+            shared += draining.Length;
         }
 
         try
@@ -196,6 +176,7 @@ internal sealed partial class RedisChannelBackplane
             {
                 // Their entries are read; a pub/sub copy that comes later is older than the newest shared id and dropped.
                 link.DeliveredHere.ExceptWith(deliveredHere);
+                link.ForgetDelivered();
             }
 
             return (caughtUp, shared);
@@ -204,8 +185,8 @@ internal sealed partial class RedisChannelBackplane
         {
             lock (link.Gate)
             {
-                link.Shared = false;
                 state.AbandonCatchUp();
+                StopSharing(link);
             }
 
             throw;
@@ -315,6 +296,4 @@ internal sealed partial class RedisChannelBackplane
     }
 
     private static string FirstHereMember(string origin, long number) => origin + "." + number;
-
-    private sealed record Probe(string Nonce, TaskCompletionSource Heard);
 }

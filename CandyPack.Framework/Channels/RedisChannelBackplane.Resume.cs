@@ -69,7 +69,7 @@ internal sealed partial class RedisChannelBackplane
     {
         lock (link.Gate)
         {
-            return link.Shared;
+            return link.Mode == RedisChannelMode.Shared;
         }
     }
 

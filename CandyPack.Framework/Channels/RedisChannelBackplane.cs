@@ -14,8 +14,9 @@ namespace CandyPack.Channels;
 /// When Redis fails or does not answer within <see cref="DefaultTimeoutMilliseconds"/>, every channel stops sharing:
 /// messages are delivered here under ids of this instance (see <see cref="ChannelMessageId"/>) and kept in an
 /// outbox, and pub/sub messages are left for the catch-up. A background loop waits for Redis, checks that the
-/// subscription hears again, then per channel appends the outbox, reads back everything after the newest shared id
-/// it had delivered, and delivers what other instances published meanwhile, skipping what it delivered itself.
+/// subscription hears again, then catches channels up side by side (see <see cref="RedisChannelMode"/>): it appends
+/// the outbox in batches, with new publishes appended behind it, reads back everything after the newest shared id
+/// it had delivered, and delivers what was published meanwhile, skipping what it delivered itself.
 /// Under a channel's <see cref="RedisChannelLink.Gate"/> only order is decided (ids, history, outbox, catch-up);
 /// the fan-out to this instance's subscribers runs afterwards on the thread pool, one delivery per channel at a
 /// time, so neither a publisher nor the subscription reader waits for a channel's subscribers.
@@ -39,6 +40,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     private long _nextNumber;
     private readonly Hosting.BackgroundTasks _background;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly RedisSubscriptionProbe _probe = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _recovery = Task.CompletedTask;
     private int _degraded;
@@ -124,11 +126,11 @@ internal sealed partial class RedisChannelBackplane : IDisposable
                 return;
             }
 
-            link = new RedisChannelLink(state, _hub.Now) { Shared = Volatile.Read(ref _degraded) == 0 };
+            link = new RedisChannelLink(state, _hub.Now) { Mode = Volatile.Read(ref _degraded) == 0 ? RedisChannelMode.Shared : RedisChannelMode.Local };
             _links[state] = link;
         }
 
-        if (link.Shared)
+        if (link.Mode == RedisChannelMode.Shared)
         {
             _background.Run(TrackAsync(link), $"Redis backplane of site {_hub.Site}: reading where channel '{state.Name}' is in Redis");
         }
@@ -186,7 +188,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     private void OnMessage(ChannelMessage received)
     {
         ReadOnlyMemory<byte> bytes = (byte[]?)received.Message ?? [];
-        if (IsProbe(bytes.Span))
+        if (_probe.IsProbe(bytes.Span))
         {
             return;
         }
@@ -207,10 +209,12 @@ internal sealed partial class RedisChannelBackplane : IDisposable
         lock (link.Gate)
         {
             // A channel that is not shared reads this message back from the stream when it catches up.
-            if (link.Shared)
+            if (link.Mode == RedisChannelMode.Shared)
             {
                 var deliveredHere = message.Origin == _origin && link.DeliveredHere.Contains(message.Number);
                 link.State.DeliverFromBackplane(entry, deliver: !deliveredHere);
+                // Not the message itself: while a catch-up holds messages back, only what was delivered is forgotten.
+                link.ForgetDelivered();
             }
         }
     }
@@ -268,7 +272,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
             {
                 lock (link.Gate)
                 {
-                    link.Shared = false;
+                    StopSharing(link);
                 }
             }
         }

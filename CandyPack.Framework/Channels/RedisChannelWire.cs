@@ -13,27 +13,56 @@ namespace CandyPack.Channels;
 /// </summary>
 internal static class RedisChannelWire
 {
-    // XADD and PUBLISH in one script: scripts run atomically, so publish order is id order on every instance. Lua
-    // strings are byte strings, so the payload goes through untouched.
+    // XADD and PUBLISH in one script, for each message given: scripts run atomically, so publish order is id order on
+    // every instance. Lua strings are byte strings, so the payload goes through untouched. Returns the last id.
     private const string AppendScript =
         """
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2], 'e', ARGV[3], 'o', ARGV[4], 'n', ARGV[5], 'l', ARGV[6], 't', ARGV[9])
-        redis.call('PUBLISH', ARGV[7], ARGV[8] .. '\n' .. id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[9] .. '\n' .. ARGV[2])
+        local id
+        for b = 3, #ARGV - 1, 6 do
+          id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[b + 1], 'e', ARGV[b + 2], 'o', ARGV[b + 3], 'n', ARGV[b + 4], 'l', ARGV[b + 5], 't', ARGV[b + 6])
+          redis.call('PUBLISH', ARGV[2], ARGV[3] .. '\n' .. id .. '\n' .. ARGV[b + 2] .. '\n' .. ARGV[b + 3] .. '\n' .. ARGV[b + 4] .. '\n' .. ARGV[b + 5] .. '\n' .. ARGV[b + 6] .. '\n' .. ARGV[b + 1])
+        end
         return id
         """;
 
     private const int HeaderFields = 7;
+    private const int FieldsPerMessage = 6;
 
     /// <summary>
     /// Appends a message to the stream <paramref name="key"/>, trimmed to <paramref name="maxLength"/>, and publishes
     /// it; returns the id. The command is queued before this returns, so calls made in order reach Redis in order.
     /// </summary>
-    public static Task<RedisResult> AppendAsync(
-        IDatabaseAsync database, RedisKey key, int maxLength, RedisChannel pubSub, string channel, RedisMessage message) =>
-        database.ScriptEvaluateAsync(
-            AppendScript,
-            [key],
-            [maxLength, message.Payload, message.Event ?? string.Empty, message.Origin, message.Number, message.DeliveredFirst ? "1" : string.Empty, pubSub.ToString(), channel, message.IsText ? "1" : string.Empty]);
+    /// <exception cref="InvalidDataException">Redis gave an id that is not of the <c>ms-seq</c> form.</exception>
+    public static async Task<ChannelMessageId> AppendAsync(
+        IDatabaseAsync database, RedisKey key, int maxLength, RedisChannel pubSub, string channel, RedisMessage message)
+    {
+        var id = (await AppendAllAsync(database, key, maxLength, pubSub, channel, [message])).ToString();
+        return ChannelMessageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Redis gave a stream id of an unknown form: '{id}'.");
+    }
+
+    /// <summary>
+    /// Appends and publishes <paramref name="messages"/> in order, in one round trip; as <see cref="AppendAsync"/>, the
+    /// command is queued before this returns.
+    /// </summary>
+    public static Task<RedisResult> AppendAllAsync(
+        IDatabaseAsync database, RedisKey key, int maxLength, RedisChannel pubSub, string channel, IReadOnlyList<RedisMessage> messages)
+    {
+        var values = new RedisValue[3 + (messages.Count * FieldsPerMessage)];
+        (values[0], values[1], values[2]) = (maxLength, pubSub.ToString(), channel);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            var at = 3 + (i * FieldsPerMessage);
+            values[at] = message.Payload;
+            values[at + 1] = message.Event ?? string.Empty;
+            values[at + 2] = message.Origin;
+            values[at + 3] = message.Number;
+            values[at + 4] = message.DeliveredFirst ? "1" : string.Empty;
+            values[at + 5] = message.IsText ? "1" : string.Empty;
+        }
+
+        return database.ScriptEvaluateAsync(AppendScript, [key], values);
+    }
 
     /// <summary>Reads a pub/sub message: <c>channel \n id \n event \n origin \n number \n first \n text \n payload</c> (only the payload may hold line breaks).</summary>
     public static bool TryParse(ReadOnlyMemory<byte> bytes, out string channel, out RedisMessage message)

@@ -21,6 +21,24 @@ internal sealed partial class RedisServerProcess
         }
     }
 
+    /// <summary>
+    /// Makes the server hold every client's commands for <paramref name="milliseconds"/> (<c>CLIENT PAUSE … ALL</c>):
+    /// they run, in order, once the pause ends, so a client whose command timed out meanwhile cannot tell whether it ran.
+    /// </summary>
+    public void PauseClients(int milliseconds)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        client.Connect("127.0.0.1", Port);
+        var stream = client.GetStream();
+        stream.Write(System.Text.Encoding.ASCII.GetBytes($"CLIENT PAUSE {milliseconds} ALL\r\n"));
+        var buffer = new byte[64];
+        var answer = System.Text.Encoding.ASCII.GetString(buffer, 0, stream.Read(buffer));
+        if (!answer.StartsWith("+OK", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"CLIENT PAUSE was refused by redis-server on port {Port}: {answer}");
+        }
+    }
+
     private void Signal(int signal)
     {
         var process = _process ?? throw new InvalidOperationException("The Redis server is not running.");
