@@ -72,7 +72,7 @@ internal static class CandyApplication
 
         if (metrics.Enabled)
         {
-            MetricsEndpoint.AddServices(builder.Services);
+            MetricsEndpoint.AddServices(builder.Services, sites[0].Name);
         }
 
         if (dashboard)

@@ -55,6 +55,7 @@ public sealed class PrometheusMetricsTests
             Assert.That(scrape.Sum("candypack_request_duration_milliseconds_count", ("http_route", "/hello")), Is.GreaterThanOrEqualTo(1));
             Assert.That(scrape.Types["http_server_request_duration_seconds"], Is.EqualTo("histogram"), "ASP.NET Core's meter");
             Assert.That(scrape.Types, Does.ContainKey("kestrel_active_connections"), "Kestrel's meter");
+            Assert.That(scrape.Sum("target_info", ("service_name", "ExampleSite")), Is.EqualTo(1), "the service is named after the site");
         });
     }
 }

@@ -1,57 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CandyPack.Tests.Support;
 
 namespace CandyPack.Tests.Packaging;
 
 /// <summary>
-/// What a new user does, end to end on this machine: the packages packed into a local feed, the template installed
-/// into a private hive (the machine's template list is left alone), a site created from it outside the repository,
-/// built against the framework package, and served by the <c>candy</c> tool installed from the same feed.
-/// The packages get a version of their own per run, so no cached package of the same version can stand in for them.
+/// What a new user does, end to end: README.md's "A site in one minute" block run as written (its commands read from
+/// the README), on the default version, from a copy of the checkout without build output or packages, with a HOME,
+/// NuGet folder and tool folder of its own so that nothing of this machine's (a cached package, an installed template
+/// or tool) can stand in, and nothing of it is changed. Then what the rest of the README promises of that site and tool.
+/// The only things that differ from a user's terminal: <c>~/.dotnet/tools</c> is on PATH (as the README asks), and
+/// the site listens on a free port (<c>CANDY_SERVER__PORT</c>) rather than 1071, which the curl line follows.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed partial class TemplateTests
 {
-    private static readonly TimeSpan StepDeadline = TimeSpan.FromMinutes(5);
+    private const string DefaultPort = "1071";
+    private static readonly TimeSpan StepDeadline = TimeSpan.FromMinutes(10);
 
+    private ReadmeQuickStart _readme = null!;
     private string _root = string.Empty;
-    private string _feed = string.Empty;
-    private string _version = string.Empty;
-    private string _hive = string.Empty;
-    private string _candy = string.Empty;
+    private string _checkout = string.Empty;
+    private string _home = string.Empty;
     private string _site = string.Empty;
+    private string _candy = string.Empty;
+    private int _port;
+    private Dictionary<string, string> _environment = [];
 
     [OneTimeSetUp]
-    public async Task PackInstallAndCreate()
+    public async Task RunTheReadmeUpToCandyRun()
     {
-        _root = Path.Combine(Path.GetTempPath(), "candy-template-" + Guid.NewGuid().ToString("N")[..8]);
-        _feed = Path.Combine(_root, "feed");
-        _hive = Path.Combine(_root, "hive");
-        _candy = Path.Combine(_root, "tools", "candy");
-        _site = Path.Combine(_root, "my-site");
-        _version = "0.0.1-test." + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(_root);
+        _readme = ReadmeQuickStart.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md")));
+        _root = Path.Combine(Path.GetTempPath(), "candy-readme-" + Guid.NewGuid().ToString("N")[..8]);
+        _checkout = Path.Combine(_root, "checkout");
+        _home = Path.Combine(_root, "home");
+        _site = Path.Combine(_home, "my-site");
+        _candy = Path.Combine(_home, ".dotnet", "tools", "candy");
+        _port = FreePort();
+        Directory.CreateDirectory(_home);
+        await CopyCheckout(_checkout);
+        _environment = new Dictionary<string, string>
+        {
+            ["HOME"] = _home,
+            ["DOTNET_CLI_HOME"] = _home,
+            ["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-packages"),
+            ["PATH"] = Path.Combine(_home, ".dotnet", "tools") + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            ["CANDY_SERVER__PORT"] = _port.ToString(CultureInfo.InvariantCulture),
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
 
-        // The site restores CandyPack.* from the local feed and everything else from the machine's usual sources;
-        // packages land in a private folder, with the machine's folder as a read-only fallback so nothing downloads twice.
-        var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        await File.WriteAllTextAsync(Path.Combine(_root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config><add key="globalPackagesFolder" value="{Path.Combine(_root, "packages")}" /></config>
-              <packageSources><add key="candypack-local" value="{_feed}" /></packageSources>
-              <fallbackPackageFolders><add key="machine" value="{machinePackages}" /></fallbackPackageFolders>
-            </configuration>
-            """);
+            // Build servers would outlive the test with its HOME; a user's stay, which changes nothing here.
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["UseSharedCompilation"] = "false",
+        };
 
-        // Built in a folder of its own: the repository's bin/ and obj/ stay as the rest of the suite left them.
-        await Run("bash", Repository.Root, "scripts/pack.sh", _feed, $"-p:Version={_version}", "--artifacts-path", Path.Combine(_root, "build"));
-        await Run("dotnet", _root, "new", "install", Path.Combine(_feed, $"CandyPack.Templates.{_version}.nupkg"), "--debug:custom-hive", _hive);
-        await Run("dotnet", _root, "new", "candypack", "-o", _site, "--debug:custom-hive", _hive);
-        await Run("dotnet", _root, "tool", "install", "CandyPack.Tool", "--tool-path", Path.Combine(_root, "tools"), "--version", _version, "--add-source", _feed);
+        foreach (var command in _readme.Setup)
+        {
+            await Shell(command);
+        }
     }
 
     [OneTimeTearDown]
@@ -64,27 +75,31 @@ public sealed partial class TemplateTests
     }
 
     [Test]
-    public async Task NewSite_BuildsWithoutWarnings_AndTheToolServesItsStream()
+    public async Task ReadmeBlock_AsWritten_ServesTheNumbersAsEvents()
     {
-        Assert.That(await File.ReadAllTextAsync(Path.Combine(_site, "my-site.csproj")), Does.Contain($"""<PackageReference Include="CandyPack.Framework" Version="{_version}" />"""));
+        Assert.That(_readme.Curl, Does.Contain($":{DefaultPort}/"), "the curl line reads the port candy run serves on by default");
+        await using var candy = HostProcess.StartExecutable("bash", _checkout, _environment, "-c", "exec " + _readme.Run);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var numbers = new Uri($"http://127.0.0.1:{_port}/numbers");
+        var serving = await Eventually.TrueAsync(async () => candy.HasExited || await Answers(client, numbers), StepDeadline);
+        Assert.That(serving && !candy.HasExited, Is.True, $"{_readme.Run} serves /numbers:{Environment.NewLine}{candy.Output}");
+
+        var curl = await Shell(_readme.Curl.Replace($":{DefaultPort}/", $":{_port}/", StringComparison.Ordinal));
+
+        var events = Events(curl);
+        Assert.That(events.Where(e => e.Event is null).Select(e => e.Data), Is.EqualTo(new[] { "1", "2", "3", "4", "5" }), curl);
+        Assert.That(events[^1].Event, Is.EqualTo("end"), "the stream ends, so curl -N returns");
+    }
+
+    [Test]
+    public async Task NewSite_BuildsWithoutWarnings_AgainstTheFrameworkPackageOfTheSameVersion()
+    {
+        var version = VersionPrefix().Match(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "build", "Package.props"))).Groups["version"].Value;
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_site, "my-site.csproj")), Does.Contain($"""<PackageReference Include="CandyPack.Framework" Version="{version}" />"""));
 
         var build = await Run("dotnet", _site, "build", "--nologo", "-clp:NoSummary");
+
         Assert.That(Warning().Matches(build).Select(m => m.Value).Distinct(), Is.Empty, "a new site builds with no warnings under the SDK's defaults");
-
-        await using var host = HostProcess.StartExecutable(_candy, "run", "--port", "0", _site);
-        var address = await host.WaitForAddressAsync(StepDeadline);
-        Assert.That(address, Is.Not.Null, host.Output);
-        using var client = new HttpClient { BaseAddress = address };
-
-        using var numbers = await client.GetAsync("/numbers", HttpCompletionOption.ResponseHeadersRead);
-        Assert.That(numbers.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(numbers.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
-        var events = await SseReader.ReadAllAsync(numbers);
-        Assert.That(SseReader.Messages(events), Is.EqualTo(new[] { "1", "2", "3", "4", "5" }));
-        Assert.That(events[^1].EventType, Is.EqualTo("end"));
-
-        using var hello = await client.GetAsync("/hello", HttpCompletionOption.ResponseHeadersRead);
-        Assert.That(SseReader.Messages(await SseReader.ReadAllAsync(hello)), Is.EqualTo(new[] { "Hello World" }), "the template's controller answers its route");
     }
 
     [Test]
@@ -119,6 +134,70 @@ public sealed partial class TemplateTests
         Assert.That(host.Output, Does.Not.Contain("Building site"));
     }
 
+    /// <summary>The checkout as a fresh clone has it: the files git tracks or would add, without build output or packages.</summary>
+    private static async Task CopyCheckout(string destination)
+    {
+        var (exitCode, listing) = await CommandLine.RunAsync("git", Repository.Root, new Dictionary<string, string>(), StepDeadline, "ls-files", "--cached", "--others", "--exclude-standard");
+        Assert.That(exitCode, Is.Zero, listing);
+        foreach (var file in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var source = Path.Combine(Repository.Root, file);
+            if (!File.Exists(source))
+            {
+                continue; // deleted in the work tree, not yet in the index
+            }
+
+            var target = Path.Combine(destination, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+            }
+        }
+    }
+
+    /// <summary>The events in curl's output (its progress meter, on stderr, is on lines of its own): a message's data, and its event field.</summary>
+    private static List<(string? Event, string Data)> Events(string output)
+    {
+        var events = new List<(string? Event, string Data)>();
+        string? type = null;
+        foreach (var line in output.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) || line == "data:")
+            {
+                events.Add((type, line.Length > "data: ".Length ? line["data: ".Length..] : string.Empty));
+                type = null;
+            }
+        }
+
+        return events;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> Answers(HttpClient client, Uri uri)
+    {
+        try
+        {
+            using var response = await client.GetAsync(uri);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet: candy run is still building the site
+        }
+    }
+
     private static List<string> Files(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f))
@@ -126,14 +205,21 @@ public sealed partial class TemplateTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    private static async Task<string> Run(string fileName, string workingDirectory, params string[] arguments)
+    /// <summary>A README line as a user's shell runs it, from the checkout.</summary>
+    private Task<string> Shell(string command) => Run("bash", _checkout, "-c", command);
+
+    private async Task<string> Run(string fileName, string workingDirectory, params string[] arguments)
     {
-        var environment = new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
-        var (exitCode, output) = await CommandLine.RunAsync(fileName, workingDirectory, environment, StepDeadline, arguments);
+        var watch = Stopwatch.StartNew();
+        var (exitCode, output) = await CommandLine.RunAsync(fileName, workingDirectory, _environment, StepDeadline, arguments);
+        TestContext.Progress.WriteLine($"{string.Join(' ', arguments)}: exit {exitCode} after {watch.Elapsed.TotalSeconds:0}s");
         Assert.That(exitCode, Is.Zero, $"{fileName} {string.Join(' ', arguments)} failed:{Environment.NewLine}{output}");
         return output;
     }
 
     [GeneratedRegex(@"warning [A-Z]+\d+:.*")]
     private static partial Regex Warning();
+
+    [GeneratedRegex(@"<VersionPrefix>(?<version>[^<]+)</VersionPrefix>")]
+    private static partial Regex VersionPrefix();
 }

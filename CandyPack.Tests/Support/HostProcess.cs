@@ -44,19 +44,23 @@ internal sealed partial class HostProcess : IAsyncDisposable
     /// <param name="environment">Extra variables, such as <c>CANDY_REDIS</c> for the site's <c>redis</c> setting.</param>
     /// <param name="arguments">The host's command line.</param>
     public static HostProcess StartDll(string hostDll, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        Launch("dotnet", [hostDll, .. arguments], environment);
+        Launch("dotnet", [hostDll, .. arguments], Repository.Root, environment);
 
     /// <summary>Starts a host installed as an executable, such as the <c>candy</c> tool.</summary>
     public static HostProcess StartExecutable(string executable, params string[] arguments) =>
-        Launch(executable, arguments, new Dictionary<string, string>());
+        Launch(executable, arguments, Repository.Root, new Dictionary<string, string>());
 
-    private static HostProcess Launch(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts a command in <paramref name="workingDirectory"/> with <paramref name="environment"/> over the test's own.</summary>
+    public static HostProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Launch(executable, arguments, workingDirectory, environment);
+
+    private static HostProcess Launch(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var argument in arguments)
         {
