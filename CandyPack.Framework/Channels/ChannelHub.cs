@@ -16,15 +16,11 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
-    private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private readonly ChannelOptions _options;
     private readonly int _pendingLimit;
     private readonly TimeProvider _time;
-    private readonly long _idleMilliseconds;
-    private readonly ITimer _sweeper;
+    private readonly ChannelRegistry _registry;
     private RedisChannelBackplane? _redis;
-    private long _lastForcedSweep = long.MinValue / 2;
-    private int _count;
     private IChannelAuthorizer[]? _authorizers;
 
     public ChannelHub(string site, CandyOptions options, ILogger logger, TimeProvider? time = null)
@@ -42,16 +38,11 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
         _time = time ?? TimeProvider.System;
         Logger = logger;
         RedisConfiguration = string.IsNullOrWhiteSpace(options.Redis) ? null : options.Redis;
-
-        // An idle channel's history is too old to resume from once historyAge has passed; without an age, after the default idle time.
-        var idle = TimeSpan.FromSeconds(_options.HistoryAge > 0 ? _options.HistoryAge : ChannelOptions.DefaultIdleSeconds);
-        _idleMilliseconds = (long)idle.TotalMilliseconds;
-        var sweep = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(30).Ticks));
-        _sweeper = _time.CreateTimer(static s => ((ChannelHub)s!).Sweep(), this, sweep, sweep);
+        _registry = new ChannelRegistry(this, _options, _time);
     }
 
     /// <summary>Channels this instance holds now.</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _registry.Count;
 
     public string Site { get; }
 
@@ -84,7 +75,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
     internal IReadOnlyList<(string Name, int Subscribers, int History)> Snapshot() =>
-        [.. _channels.Values.Select(c => (c.Name, c.SubscriberCount, c.HistoryCount))];
+        [.. _registry.All.Select(c => (c.Name, c.SubscriberCount, c.HistoryCount))];
 
     /// <summary>
     /// A handle on channel <paramref name="name"/>. Taking one holds nothing: the channel's state is made by the first
@@ -92,7 +83,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
     /// </summary>
     public CandyChannel Channel(string name)
     {
-        if (_channels.TryGetValue(name ?? throw new ArgumentNullException(nameof(name)), out var existing) && !existing.Retired)
+        if (_registry.TryGet(name ?? throw new ArgumentNullException(nameof(name)), out var existing) && !existing.Retired)
         {
             return existing.Handle;
         }
@@ -103,39 +94,11 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     /// <summary>The live state of channel <paramref name="name"/>, made now if this instance holds none.</summary>
     /// <exception cref="BadHttpRequestException">The site holds <c>channels.maxChannels</c> channels that all have subscribers or history (503).</exception>
-    internal ChannelState Open(string name)
-    {
-        while (true)
-        {
-            if (_channels.TryGetValue(name, out var existing))
-            {
-                if (!existing.Retired)
-                {
-                    return existing;
-                }
+    internal ChannelState Open(string name) => _registry.Open(name);
 
-                Forget(name, existing);
-                continue;
-            }
+    internal bool TryGet(string name, out ChannelState state) => _registry.TryGet(name, out state);
 
-            if (_options.MaxChannels > 0 && Count >= _options.MaxChannels)
-            {
-                MakeRoom(name);
-            }
-
-            var state = new ChannelState(this, name, _options.History);
-            if (_channels.TryAdd(name, state))
-            {
-                Interlocked.Increment(ref _count);
-                _redis?.Track(state);
-                return state;
-            }
-        }
-    }
-
-    internal bool TryGet(string name, out ChannelState state) => _channels.TryGetValue(name, out state!);
-
-    internal ICollection<ChannelState> Channels => _channels.Values;
+    internal ICollection<ChannelState> Channels => _registry.All;
 
     public Task<string> PublishAsync(ChannelState state, object? data, string? eventName)
     {
@@ -204,63 +167,13 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     public void Dispose()
     {
-        _sweeper.Dispose();
+        _registry.Dispose();
         _presence?.Dispose();
         _redis?.Dispose();
     }
 
     /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
-    internal void Sweep() => Sweep(_idleMilliseconds, emptyOnly: false);
-
-    /// <summary>
-    /// At <c>channels.maxChannels</c>: drops the channels that hold nothing (no subscriber, no history), and at most
-    /// once a second the idle ones, before refusing. A channel with subscribers or history is never dropped for room.
-    /// </summary>
-    private void MakeRoom(string name)
-    {
-        Sweep(0, emptyOnly: true);
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastForcedSweep);
-        if (Count >= _options.MaxChannels && now - last >= 1000 && Interlocked.CompareExchange(ref _lastForcedSweep, now, last) == last)
-        {
-            Sweep();
-        }
-
-        if (Count >= _options.MaxChannels)
-        {
-            throw new BadHttpRequestException(
-                $"Site {Site} holds {Count} channels with subscribers or history, its limit (channels.maxChannels); channel '{name}' cannot be opened until idle ones expire.",
-                StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    private void Sweep(long idleMilliseconds, bool emptyOnly)
-    {
-        try
-        {
-            var now = Now;
-            foreach (var pair in _channels)
-            {
-                if (pair.Value.TryRetire(now, idleMilliseconds, emptyOnly))
-                {
-                    Forget(pair.Key, pair.Value);
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            Logger.LogError(e, "Site {Site}: dropping idle channels failed", Site);
-        }
-    }
-
-    private void Forget(string name, ChannelState state)
-    {
-        if (_channels.TryRemove(KeyValuePair.Create(name, state)))
-        {
-            Interlocked.Decrement(ref _count);
-            _redis?.Untrack(state);
-        }
-    }
+    internal void Sweep() => _registry.Sweep();
 
     private async Task ResumeAsync(CandyStream stream, ChannelState state, ChannelSubscriber subscriber, string lastEventId)
     {

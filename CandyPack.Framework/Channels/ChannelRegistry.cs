@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CandyPack.Channels;
+
+/// <summary>
+/// The channels a site holds on this instance, by name: made on first use, dropped once idle, and capped by
+/// <c>channels.maxChannels</c>. At the cap a channel that holds nothing (no subscriber, no history) gives way, so a
+/// flood of names never locks out a channel with subscribers or history.
+/// </summary>
+internal sealed class ChannelRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
+    private readonly ChannelHub _hub;
+    private readonly int _maxChannels;
+    private readonly int _history;
+    private readonly long _idleMilliseconds;
+    private readonly ITimer _sweeper;
+    private long _lastForcedSweep = long.MinValue / 2;
+    private int _count;
+
+    public ChannelRegistry(ChannelHub hub, ChannelOptions options, TimeProvider time)
+    {
+        _hub = hub;
+        _maxChannels = options.MaxChannels;
+        _history = options.History;
+
+        // An idle channel's history is too old to resume from once historyAge has passed; without an age, after the default idle time.
+        var idle = TimeSpan.FromSeconds(options.HistoryAge > 0 ? options.HistoryAge : ChannelOptions.DefaultIdleSeconds);
+        _idleMilliseconds = (long)idle.TotalMilliseconds;
+        var sweep = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        _sweeper = time.CreateTimer(static s => ((ChannelRegistry)s!).Sweep(), this, sweep, sweep);
+    }
+
+    /// <summary>Channels held now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    public ICollection<ChannelState> All => _channels.Values;
+
+    public bool TryGet(string name, out ChannelState state) => _channels.TryGetValue(name, out state!);
+
+    /// <summary>The live state of channel <paramref name="name"/>, made now if none is held.</summary>
+    /// <exception cref="BadHttpRequestException">The site holds <c>channels.maxChannels</c> channels that all have subscribers or history (503).</exception>
+    public ChannelState Open(string name)
+    {
+        while (true)
+        {
+            if (_channels.TryGetValue(name, out var existing))
+            {
+                if (!existing.Retired)
+                {
+                    return existing;
+                }
+
+                Forget(name, existing);
+                continue;
+            }
+
+            if (_maxChannels > 0 && Count >= _maxChannels)
+            {
+                MakeRoom(name);
+            }
+
+            var state = new ChannelState(_hub, name, _history);
+            if (_channels.TryAdd(name, state))
+            {
+                Interlocked.Increment(ref _count);
+                _hub.Redis?.Track(state);
+                return state;
+            }
+        }
+    }
+
+    /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
+    public void Sweep() => Sweep(_idleMilliseconds, emptyOnly: false);
+
+    public void Dispose() => _sweeper.Dispose();
+
+    /// <summary>
+    /// At the cap: drops the channels that hold nothing, and at most once a second the idle ones, before refusing. A
+    /// channel with subscribers or history is never dropped for room.
+    /// </summary>
+    private void MakeRoom(string name)
+    {
+        Sweep(0, emptyOnly: true);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastForcedSweep);
+        if (Count >= _maxChannels && now - last >= 1000 && Interlocked.CompareExchange(ref _lastForcedSweep, now, last) == last)
+        {
+            Sweep();
+        }
+
+        if (Count >= _maxChannels)
+        {
+            throw new BadHttpRequestException(
+                $"Site {_hub.Site} holds {Count} channels with subscribers or history, its limit (channels.maxChannels); channel '{name}' cannot be opened until idle ones expire.",
+                StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private void Sweep(long idleMilliseconds, bool emptyOnly)
+    {
+        try
+        {
+            var now = _hub.Now;
+            foreach (var pair in _channels)
+            {
+                if (pair.Value.TryRetire(now, idleMilliseconds, emptyOnly))
+                {
+                    Forget(pair.Key, pair.Value);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _hub.Logger.LogError(e, "Site {Site}: dropping idle channels failed", _hub.Site);
+        }
+    }
+
+    private void Forget(string name, ChannelState state)
+    {
+        if (_channels.TryRemove(KeyValuePair.Create(name, state)))
+        {
+            Interlocked.Decrement(ref _count);
+            _hub.Redis?.Untrack(state);
+        }
+    }
+}
