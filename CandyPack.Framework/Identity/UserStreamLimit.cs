@@ -59,6 +59,7 @@ internal sealed class UserStreamLimit : IDisposable
 
     private readonly string _site;
     private readonly ILogger _logger;
+    private readonly Hosting.LogThrottle _outageWarnings = new(TimeSpan.FromMinutes(1));
     private readonly Func<IDatabase>? _redis;
     private readonly Dictionary<string, List<(CandyStream Stream, string Member)>> _local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (CandyStream Stream, string UserId)> _byMember = new(StringComparer.Ordinal);
@@ -174,7 +175,16 @@ internal sealed class UserStreamLimit : IDisposable
         catch (Exception e) when (Channels.RedisChannelBackplane.IsRedisFailure(e))
         {
             // Redis away or not answering in time: the limit still holds for this instance's streams.
-            _logger.LogWarning(e, "Site {Site}: Redis did not answer the per-user stream count of user {User}; counted on this instance only", _site, userId);
+            if (_outageWarnings.TryTake(out var unlogged))
+            {
+                _logger.LogWarning(
+                    e,
+                    "Site {Site}: Redis did not answer the per-user stream count of user {User}; counted on this instance only ({Unlogged} more since the last one logged)",
+                    _site,
+                    userId,
+                    unlogged);
+            }
+
             _byMember.TryRemove(member, out _);
             return AdmitLocal(stream, userId, member, closeOldest);
         }

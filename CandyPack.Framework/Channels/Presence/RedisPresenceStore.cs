@@ -57,6 +57,7 @@ internal sealed class RedisPresenceStore : PresenceStore
     private readonly string _prefix;
     private readonly long _timeoutMilliseconds;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Hosting.LogThrottle> _outageWarnings = new(StringComparer.Ordinal);
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     /// <summary>Channels whose hash in Redis may differ from this instance's connections: a change did not reach Redis.</summary>
@@ -216,7 +217,11 @@ internal sealed class RedisPresenceStore : PresenceStore
     private void MarkStale(string channel, Exception e, string change)
     {
         _stale[channel] = 0;
-        _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take {Change} at the next refresh", channel, change);
+        if (_outageWarnings.GetOrAdd(change, static _ => new(TimeSpan.FromMinutes(1))).TryTake(out var unlogged))
+        {
+            // Every join and leave during an outage comes here: one line a minute for each kind of change, with a count of the rest.
+            _logger.LogWarning(e, "Presence of channel {Channel}: Redis did not take {Change} at the next refresh ({Unlogged} more since the last one logged)", channel, change, unlogged);
+        }
     }
 
     private async Task<int> RunAsync(string script, string channel, long id, PresenceConnection connection, string json)
