@@ -90,6 +90,12 @@ public sealed class RedisOutageExactlyOnceTests
                 Is.EqualTo(notSeen.Append(-1).Order().ToList()),
                 $"resuming on B after {idFromOutage} gives exactly what A's subscriber had not seen: " + SseListener.Describe(resumedOnB.Items));
             Assert.That(onA.Items.Concat(onB.Items).Concat(resumedOnB.Items).Select(i => i.EventType), Has.All.EqualTo("message"), "no reset");
+            foreach (var (listener, where) in new[] { (onA, "A"), (onB, "B"), (resumedOnB, "the resumed client on B") })
+            {
+                var (odd, even) = ByPublisher(listener);
+                Assert.That(odd, Is.Ordered, $"{where} got A's messages in the order A published them");
+                Assert.That(even, Is.Ordered, $"{where} got B's messages in the order B published them");
+            }
         });
     }
 
@@ -109,6 +115,13 @@ public sealed class RedisOutageExactlyOnceTests
     }
 
     private static List<int> Numbers(SseListener listener) => [.. listener.Messages.Select(CandyChannelTests.Number).Order()];
+
+    /// <summary>The messages as they arrived, split by publisher: A's odd numbers and B's even ones (the closing -1 left out).</summary>
+    private static (List<int> Odd, List<int> Even) ByPublisher(SseListener listener)
+    {
+        var arrived = listener.Messages.Select(CandyChannelTests.Number).Where(n => n > 0).ToList();
+        return ([.. arrived.Where(n => n % 2 == 1)], [.. arrived.Where(n => n % 2 == 0)]);
+    }
 
     /// <summary>Publishes odd numbers on A and even numbers on B, each one after another about 20 a second, until stopped.</summary>
     private sealed class AlternatingPublisher : IAsyncDisposable
