@@ -17,7 +17,8 @@ internal sealed class ChannelRegistry : IDisposable
     private readonly int _history;
     private readonly long _idleMilliseconds;
     private readonly ITimer _sweeper;
-    private long _lastForcedSweep = long.MinValue / 2;
+    private long _lastWalk = long.MinValue / 2;
+    private int _lastFreed;
     private int _count;
 
     public ChannelRegistry(ChannelHub hub, ChannelOptions options, TimeProvider time)
@@ -73,22 +74,26 @@ internal sealed class ChannelRegistry : IDisposable
     }
 
     /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
-    public void Sweep() => Sweep(_idleMilliseconds, emptyOnly: false);
+    public void Sweep() => Sweep(_idleMilliseconds, emptyAtOnce: false);
 
     public void Dispose() => _sweeper.Dispose();
 
     /// <summary>
-    /// At the cap: drops the channels that hold nothing, and at most once a second the idle ones, before refusing. A
-    /// channel with subscribers or history is never dropped for room.
+    /// At the cap: drops the channels that hold nothing and the idle ones, before refusing. A channel with subscribers or
+    /// history is never dropped for room. The walk visits every channel, so it is taken again at once only while the
+    /// last one freed a good share of the cap (each opening then pays for a few visits), else at most once a second: a
+    /// flood of names at a full cap must not walk every channel each.
     /// </summary>
     private void MakeRoom(string name)
     {
-        Sweep(0, emptyOnly: true);
         var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastForcedSweep);
-        if (Count >= _maxChannels && now - last >= 1000 && Interlocked.CompareExchange(ref _lastForcedSweep, now, last) == last)
+        var last = Interlocked.Read(ref _lastWalk);
+        var worthWalking = Volatile.Read(ref _lastFreed) >= Math.Max(1, _maxChannels / 16) || now - last >= 1000;
+        if (worthWalking && Interlocked.CompareExchange(ref _lastWalk, now, last) == last)
         {
-            Sweep();
+            var before = Count;
+            Sweep(_idleMilliseconds, emptyAtOnce: true);
+            Volatile.Write(ref _lastFreed, Math.Max(0, before - Count));
         }
 
         if (Count >= _maxChannels)
@@ -99,14 +104,14 @@ internal sealed class ChannelRegistry : IDisposable
         }
     }
 
-    private void Sweep(long idleMilliseconds, bool emptyOnly)
+    private void Sweep(long idleMilliseconds, bool emptyAtOnce)
     {
         try
         {
             var now = _hub.Now;
             foreach (var pair in _channels)
             {
-                if (pair.Value.TryRetire(now, idleMilliseconds, emptyOnly))
+                if (pair.Value.TryRetire(now, idleMilliseconds, emptyAtOnce))
                 {
                     Forget(pair.Key, pair.Value);
                 }

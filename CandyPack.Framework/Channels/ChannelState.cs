@@ -265,16 +265,21 @@ internal sealed class ChannelState
 
     /// <summary>
     /// Lets the hub drop this channel when no one is subscribed and nothing happened for <paramref name="idleMilliseconds"/>:
-    /// its history is then too old to resume from. With <paramref name="emptyOnly"/>, only when it also keeps no history.
-    /// Once retired, it takes no more messages or subscribers.
+    /// its history is then too old to resume from. With <paramref name="emptyAtOnce"/>, also at once when it keeps no
+    /// history (it holds nothing then). Once retired, it takes no more messages or subscribers.
     /// </summary>
-    public bool TryRetire(long now, long idleMilliseconds, bool emptyOnly = false)
+    public bool TryRetire(long now, long idleMilliseconds, bool emptyAtOnce = false)
     {
         lock (_gate)
         {
-            if (Retired || _fanOut.Count > 0 || _held is not null || now - _lastActivity < idleMilliseconds || (emptyOnly && _history.Count > 0))
+            if (Retired || _fanOut.Count > 0 || _held is not null)
             {
                 return Retired;
+            }
+
+            if (now - _lastActivity < idleMilliseconds && !(emptyAtOnce && _history.Count == 0))
+            {
+                return false;
             }
 
             Retired = true;
