@@ -20,6 +20,11 @@ internal sealed class SiteRuntime : IAsyncDisposable
             ? options.Domains.Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0).ToArray()
             : ["localhost"];
         JsonOptions = services.GetService<JsonSerializerOptions>() ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        if (options.WebSocket.MaxUnreadBytes < 1)
+        {
+            throw new CandyStartupException($"websocket.maxUnreadBytes must be at least 1 (it is {options.WebSocket.MaxUnreadBytes}).");
+        }
+
         Streams = new Streaming.StreamRegistry(options.Stream, logger);
         Authenticates = Identity.SiteAuthentication.IsConfigured(services);
     }

@@ -25,13 +25,7 @@ public sealed class WebSocketOptions
     /// <c>ReadMessagesAsync</c> that falls this far behind stops the socket being read until it catches up. One message
     /// always fits, whatever its size. Default 65,536; at least 1.
     /// </summary>
-    public int MaxUnreadBytes
-    {
-        get => _maxUnreadBytes;
-        set => _maxUnreadBytes = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "websocket.maxUnreadBytes must be at least 1.");
-    }
-
-    private int _maxUnreadBytes = 64 * 1024;
+    public int MaxUnreadBytes { get; set; } = 64 * 1024;
 
     /// <summary>
     /// Seconds a client may take to answer a ping (sent every <c>stream.heartbeat</c> seconds) before it is dropped.

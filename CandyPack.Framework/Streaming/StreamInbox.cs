@@ -27,9 +27,6 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
     private int _unreadMessages;
     private TaskCompletionSource? _room;
 
-    /// <summary>Bytes received and not yet handed to a listener or taken by the reader.</summary>
-    public long UnreadBytes => Volatile.Read(ref _unreadBytes);
-
     /// <summary>The most bytes that waited unread at once.</summary>
     public long PeakUnreadBytes { get; private set; }
 
@@ -94,7 +91,6 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
     {
         Action<string>[] handlers;
         bool reading;
-        Task? room = null;
         lock (_gate)
         {
             if (_early is not null)
@@ -111,14 +107,6 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
 
             handlers = _handlers is null ? [] : [.. _handlers];
             reading = _reading;
-            if (reading)
-            {
-                if (Over(bytes))
-                {
-                    _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    room = _room.Task;
-                }
-            }
         }
 
         foreach (var handler in handlers)
@@ -126,30 +114,23 @@ internal sealed class StreamInbox(RouteInfo route, int maxUnreadBytes, int maxUn
             Run(handler, text);
         }
 
-        if (!reading)
+        while (reading)
         {
-            return true;
-        }
-
-        while (room is not null)
-        {
-            // The socket is not read meanwhile, so the client's sends wait in the network buffers, not here.
-            await room.WaitAsync(cancellationToken);
+            Task room;
             lock (_gate)
             {
-                room = null;
-                if (Over(bytes))
+                if (!Over(bytes))
                 {
-                    _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    room = _room.Task;
+                    Count(bytes);
+                    _reader.Writer.TryWrite((text, bytes));
+                    break;
                 }
-            }
-        }
 
-        lock (_gate)
-        {
-            Count(bytes);
-            _reader.Writer.TryWrite((text, bytes));
+                room = (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            // The socket is not read meanwhile, so the client's sends wait in the network buffers, not here.
+            await room.WaitAsync(cancellationToken);
         }
 
         return true;

@@ -86,6 +86,16 @@ public sealed class UnreadClientMessagesTests
         Assert.That(peak, Is.LessThanOrEqualTo(64 * 1024), "the unread messages stay within websocket.maxUnreadBytes");
     }
 
+    [Test]
+    public async Task MaxUnreadBytesBelowOne_StopsStartup_NamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<CandyStartupException>(() => CandyServer.StartAsync(TestSite.Create(
+            "WebSockets",
+            """{ "websocket": { "maxUnreadBytes": 0 } }""")));
+
+        Assert.That(error!.Message, Does.Contain("websocket.maxUnreadBytes must be at least 1 (it is 0)"));
+    }
+
     /// <summary>Sends until the count is reached or the server has closed the socket.</summary>
     private static async Task FloodAsync(WebSocketListener client, byte[] frame, int count)
     {
