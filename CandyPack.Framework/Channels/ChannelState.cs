@@ -1,20 +1,20 @@
 using System.Text.Json;
 using CandyPack.Streaming;
+using Microsoft.AspNetCore.Http;
 
 namespace CandyPack.Channels;
 
 /// <summary>
 /// One channel on this instance: its subscribers, its history and the newest id. Under the lock only the id, the
-/// history append and the hand-over to the fan-out happen; serialising is done before, and the fan-out after, by one
-/// deliverer at a time, so every subscriber sees messages in id order while publishers never wait on subscribers.
-/// A message published here is fanned out by its publisher; one the Redis backplane hands over, on the thread pool.
+/// history append and the hand-over to the fan-out happen; serialising is done before, and the fan-out after, on the
+/// thread pool, one batch at a time, so every subscriber sees messages in id order while no publisher waits on
+/// subscribers. A message published here and one the Redis backplane hands over take the same way.
 /// </summary>
 internal sealed class ChannelState
 {
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
     private readonly ChannelFanOut _fanOut;
-    private ChannelDeliveryWorkItem? _backplaneDelivery;
     private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
@@ -22,7 +22,7 @@ internal sealed class ChannelState
         Name = name;
         _lastActivity = hub.Now;
         _history = new ChannelHistory(history);
-        _fanOut = new ChannelFanOut(_gate);
+        _fanOut = new ChannelFanOut(_gate, name, hub.Logger);
         Handle = new CandyChannel(hub, this);
     }
 
@@ -82,6 +82,10 @@ internal sealed class ChannelState
     /// Gives the next id (<see cref="ChannelMessageId.None"/> when this channel was retired: take the live one and
     /// publish again), keeps the message once and delivers it here (the in-process backplane).
     /// </summary>
+    /// <exception cref="BadHttpRequestException">
+    /// 503: this instance's subscribers have <see cref="ChannelFanOut.MaxQueuedMessages"/> messages (or
+    /// <see cref="ChannelFanOut.MaxQueuedBytes"/> bytes) still to be given; nothing was kept.
+    /// </exception>
     public ChannelMessageId PublishLocal(object? data, string? eventName, JsonSerializerOptions json, long now)
     {
         var payload = SharedMessage.Serialize(data, json);
@@ -93,11 +97,17 @@ internal sealed class ChannelState
                 return ChannelMessageId.None;
             }
 
+            if (_fanOut.IsFullLocked)
+            {
+                throw new BadHttpRequestException(
+                    $"Channel '{Name}' is busy: {ChannelFanOut.MaxQueuedMessages} messages or {ChannelFanOut.MaxQueuedBytes / (1024 * 1024)} MiB still wait to reach its subscribers. Publish again shortly.",
+                    StatusCodes.Status503ServiceUnavailable);
+            }
+
             id = ChannelMessageId.Next(_lastId, now);
             DeliverLocked(new ChannelHistoryEntry(id, now, new SharedMessage(id.ToString(), eventName, payload, data is string)));
         }
 
-        _fanOut.Deliver();
         return id;
     }
 
@@ -114,7 +124,6 @@ internal sealed class ChannelState
             DeliverLocked(Entry(id, payload, eventName, isText, now));
         }
 
-        ChannelDeliveryWorkItem.Schedule(ref _backplaneDelivery, _fanOut, Name, Handle.Hub.Logger);
         return id;
     }
 
@@ -145,7 +154,6 @@ internal sealed class ChannelState
             }
         }
 
-        ChannelDeliveryWorkItem.Schedule(ref _backplaneDelivery, _fanOut, Name, Handle.Hub.Logger);
     }
 
     /// <summary>Makes the entry of a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
@@ -208,7 +216,6 @@ internal sealed class ChannelState
             }
         }
 
-        ChannelDeliveryWorkItem.Schedule(ref _backplaneDelivery, _fanOut, Name, Handle.Hub.Logger);
     }
 
     /// <summary>Ends a catch-up that could not read: held messages are dropped, as the next catch-up reads them again.</summary>

@@ -218,9 +218,15 @@ public sealed partial class CandyStream
             return false;
         }
 
-        if (_writer.TryWriteAllNow(messages, select))
+        var taken = _writer.TryWriteAllNow(messages, select);
+        if (taken == messages.Length)
         {
             return true;
+        }
+
+        if (taken >= 0)
+        {
+            return Refused();
         }
 
         foreach (var message in messages)
@@ -248,11 +254,12 @@ public sealed partial class CandyStream
             return false;
         }
 
-        if (_writer.TryPush(message))
-        {
-            return true;
-        }
+        return _writer.TryPush(message) || Refused();
+    }
 
+    /// <summary>A message the queue had no room for: the stream is cut as a slow consumer, unless the route drops such messages.</summary>
+    private bool Refused()
+    {
         if (Volatile.Read(ref _state) != StateOpen)
         {
             return false;

@@ -34,26 +34,43 @@ internal sealed partial class StreamConnectionWriter
     }
 
     /// <summary>
-    /// Writes all of <paramref name="messages"/> now, with one flush, on the caller's thread when the connection is
-    /// idle and nothing is queued; false (nothing written) when the connection is busy: then they go one by one.
+    /// Takes <paramref name="messages"/> on the caller's thread when the connection is idle and nothing is queued:
+    /// writes as many as one flush holds, queues the rest behind them within <c>stream.queue</c>, and flushes once.
+    /// Returns how many it took: all, fewer when the queue filled (a slow consumer), or -1 (none) when the connection
+    /// is busy: then they go one by one.
     /// </summary>
-    public bool TryWriteAllNow<T>(ReadOnlySpan<T> messages, Func<T, SharedMessage> select)
+    public int TryWriteAllNow<T>(ReadOnlySpan<T> messages, Func<T, SharedMessage> select)
     {
         if (!queue.IsEmpty || !TryClaim())
         {
-            return false;
+            return -1;
         }
 
-        foreach (var message in messages)
+        var taken = 0;
+        var written = 0;
+        foreach (var item in messages)
         {
-            if (!WrittenNow(StreamMessage.Share(select(message))))
+            var message = StreamMessage.Share(select(item));
+            if (transport.UnflushedBytes < FlushThreshold)
             {
-                return true;
+                if (!WrittenNow(message))
+                {
+                    // The connection failed and is finished: nothing more to take.
+                    return messages.Length;
+                }
+
+                written++;
             }
+            else if (!queue.TryWrite(message))
+            {
+                break;
+            }
+
+            taken++;
         }
 
-        Run(inline: true, written: messages.Length);
-        return true;
+        Run(inline: true, written: written);
+        return taken;
     }
 
     /// <summary>Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast producer's messages share flushes.</summary>
