@@ -47,4 +47,26 @@ internal sealed class ResultTable
 
         return text.ToString();
     }
+
+    /// <summary>The rows with a target, as the table that opens docs/performance.md ("Current ratios").</summary>
+    public string ToRatioMarkdown(bool judgeTargets)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| Figure | CandyPack | Baseline | Ratio | Target | Met |");
+        text.AppendLine("|---|---:|---:|---:|---|---|");
+        foreach (var row in _rows)
+        {
+            if (row.Target is { } target)
+            {
+                var verdict = judgeTargets ? Met(target.Judge(row.Candy, row.Ratio)) : "not judged (--quick)";
+                text.AppendLine($"| {row.Figure} | {row.Format(row.Candy)} | {row.Format(row.Baseline)} | {Units.Ratio(row.Ratio)} | {target.Text} | {verdict} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>"met" as "yes"; "missed: 7 % short" as "no (7 % short)".</summary>
+    private static string Met(string judged) =>
+        judged == "met" ? "yes" : "no (" + judged.Replace("missed: ", string.Empty, StringComparison.Ordinal) + ")";
 }

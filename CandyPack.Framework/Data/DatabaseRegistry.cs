@@ -21,7 +21,7 @@ internal sealed class DatabaseRegistry : IDisposable
     public const string SchemaFile = "schema.sql";
     public static readonly string EmbeddedFile = Path.Combine(".candy", "data.db");
 
-    private static readonly HashSet<string> ConnectionKeys = new(StringComparer.OrdinalIgnoreCase) { "host", "port", "user", "password", "database", "timeout" };
+    internal static readonly HashSet<string> ConnectionKeys = new(StringComparer.OrdinalIgnoreCase) { "host", "port", "user", "password", "database", "timeout" };
 
     private readonly Dictionary<string, ConnectionSource> _sources;
 

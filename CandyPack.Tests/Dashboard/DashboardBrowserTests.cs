@@ -51,4 +51,29 @@ public sealed class DashboardBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "dashboard.png"), FullPage = false });
         await page.Context.CloseAsync();
     }
+
+    [Test]
+    public async Task Dashboard_KeepsTheLastFifteenMinutesOfSamples_AndNoMore()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var server = await CandyServer.StartAsync(CandyServer.ExampleSite());
+        var page = await chromium.NewPageAsync(server.Address);
+
+        // The page's clock moves only when the test moves it, so fifteen minutes of one-second polls pass at once:
+        // each step fires the pending poll, whose real request to the host then schedules the next one.
+        await page.Clock.InstallAsync();
+        await page.GotoAsync(new Uri(server.Address, "/_candy/").ToString());
+        await page.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'live'");
+        const int Polls = (15 * 60) + 10;
+        for (var poll = 1; poll <= Polls; poll++)
+        {
+            await page.Clock.RunForAsync(1000);
+            await page.WaitForFunctionAsync("(n) => Number(document.body.dataset.samples) >= n", poll);
+        }
+
+        var kept = await page.EvaluateAsync<int>("() => Number(document.body.dataset.points)");
+        Assert.That(kept - 1, Is.GreaterThanOrEqualTo(15 * 60), "the charts span the last 15 minutes of one-second samples");
+        Assert.That(kept, Is.LessThan(Polls), "older samples are let go: the history is bounded");
+        await page.Context.CloseAsync();
+    }
 }

@@ -56,6 +56,11 @@ public sealed class PrometheusMetricsTests
             Assert.That(scrape.Types["http_server_request_duration_seconds"], Is.EqualTo("histogram"), "ASP.NET Core's meter");
             Assert.That(scrape.Types, Does.ContainKey("kestrel_active_connections"), "Kestrel's meter");
             Assert.That(scrape.Sum("target_info", ("service_name", "ExampleSite")), Is.EqualTo(1), "the service is named after the site");
+            Assert.That(
+                scrape.Samples.Where(sample => sample.Name == "target_info").Select(sample => sample.Labels.GetValueOrDefault("service_name")),
+                Is.EqualTo(new[] { "ExampleSite" }),
+                "one target_info, and its service_name is the site's, not OpenTelemetry's unknown_service:<process>");
+            Assert.That(scrape.Samples.SelectMany(sample => sample.Labels.Values), Has.None.StartsWith("unknown_service"));
         });
     }
 }

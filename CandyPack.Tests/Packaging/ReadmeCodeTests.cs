@@ -5,12 +5,13 @@ using CandyPack.Tests.Support;
 namespace CandyPack.Tests.Packaging;
 
 /// <summary>
-/// Every <c>```csharp</c> block of README.md compiles, as written, as part of one site inside the checkout, so the
-/// README cannot drift from the API. A block is one or more files, each starting at a <c>// path.cs</c> comment line,
+/// Every <c>```csharp</c> block of README.md and of docs/*.md compiles, as written, as part of one site inside the
+/// checkout, so the documentation cannot drift from the API. A block is one or more files, each starting at a <c>// path.cs</c> comment line,
 /// and gets only what a user's file gets: the SDK's implicit usings. A block that is deliberately a fragment says so in
 /// an HTML comment on the line before it (invisible on the rendered page):
 /// <c>&lt;!-- fragment: statements --&gt;</c> is the body of a controller's <c>async Task Handle(Candy candy)</c>,
-/// <c>&lt;!-- fragment: map --&gt;</c> the body of a route file's <c>Map()</c>.
+/// <c>&lt;!-- fragment: map --&gt;</c> the body of a route file's <c>Map()</c>. A block that is not site code says which
+/// project compiles it instead (<c>&lt;!-- project: client --&gt;</c>): that project's own test does, this one skips it.
 /// </summary>
 [TestFixture]
 public sealed partial class ReadmeCodeTests
@@ -34,42 +35,63 @@ public sealed partial class ReadmeCodeTests
     [Test]
     public async Task EveryCSharpBlock_CompilesAsPartOfASite()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"));
-        var blocks = Block().Matches(readme);
-        Assert.That(blocks, Has.Count.EqualTo(Regex.Count(readme, "^```csharp", RegexOptions.Multiline)), "every csharp block is recognised");
-        Assert.That(blocks, Is.Not.Empty);
-
         using var site = new ScratchSite("ReadmeSite");
         site.Write("ReaderTypes.cs", ReaderTypes);
-        for (var i = 0; i < blocks.Count; i++)
+        var written = 0;
+        foreach (var document in Documents())
         {
-            var line = Regex.Count(readme[..blocks[i].Index], "\n") + 2;
-            var code = blocks[i].Groups["code"].Value;
-            var fragment = blocks[i].Groups["fragment"].Value;
-            if (fragment.Length == 0)
+            var name = Path.GetRelativePath(Repository.Root, document).Replace('\\', '/');
+            var text = (await File.ReadAllTextAsync(document)).ReplaceLineEndings("\n");
+            var blocks = Block().Matches(text);
+            Assert.That(blocks, Has.Count.EqualTo(Regex.Count(text, "^```csharp", RegexOptions.Multiline)), $"every csharp block of {name} is recognised");
+            var page = Path.ChangeExtension(name, null).Replace('/', '_').Replace('-', '_');
+            foreach (Match block in blocks)
             {
-                var parts = FileHeader().Split(code).Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
-                for (var part = 0; part < parts.Count; part++)
+                if (block.Groups["project"].Success)
                 {
-                    site.Write($"readme/line-{line}-{part + 1}.cs", parts[part]);
+                    continue;
                 }
 
-                continue;
+                var line = Regex.Count(text[..block.Index], "\n") + (block.Groups["comment"].Success ? 2 : 1);
+                written += WriteBlock(site, name, $"readme/{page}/line-{line}", $"{page}_Line{line}", line, block.Groups["code"].Value, block.Groups["fragment"].Value);
             }
-
-            site.Write($"readme/line-{line}.cs", fragment switch
-            {
-                "statements" => Wrap(code, $"public static class Line{line}", "public static async Task Handle(Candy candy)"),
-                "map" => Wrap(code, $"public sealed class Line{line} : RouteFile", "protected override void Map()"),
-                _ => throw new AssertionException($"README.md line {line}: unknown fragment kind '{fragment}' (statements or map)."),
-            });
         }
+
+        Assert.That(written, Is.GreaterThan(0));
 
         var build = await site.BuildAsync();
 
-        Assert.That(build.Errors, Is.Empty, $"README.md's C# blocks do not compile (readme/line-N[-part].cs is the block starting at README line N):{Environment.NewLine}{build.Output}");
+        Assert.That(build.Errors, Is.Empty, $"The C# blocks of README.md and docs/ do not compile (readme/<page>/line-N[-part].cs is the block starting at line N of that page, such as readme/docs_streaming/line-20-1.cs):{Environment.NewLine}{build.Output}");
         Assert.That(build.ExitCode, Is.Zero, build.Output);
-        Assert.That(build.Warnings, Is.Empty, "README code builds without warnings under the SDK's defaults");
+        Assert.That(build.Warnings, Is.Empty, "documented code builds without warnings under the SDK's defaults");
+    }
+
+    /// <summary>README.md, then every page of docs/ in name order.</summary>
+    private static IEnumerable<string> Documents() =>
+        new[] { Path.Combine(Repository.Root, "README.md") }
+            .Concat(Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md").Order(StringComparer.Ordinal));
+
+    /// <summary>Writes one block as one or more files of the site; returns how many.</summary>
+    private static int WriteBlock(ScratchSite site, string document, string path, string type, int line, string code, string fragment)
+    {
+        if (fragment.Length == 0)
+        {
+            var parts = FileHeader().Split(code).Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+            for (var part = 0; part < parts.Count; part++)
+            {
+                site.Write($"{path}-{part + 1}.cs", parts[part]);
+            }
+
+            return parts.Count;
+        }
+
+        site.Write($"{path}.cs", fragment switch
+        {
+            "statements" => Wrap(code, $"public static class {type}", "public static async Task Handle(Candy candy)"),
+            "map" => Wrap(code, $"public sealed class {type} : RouteFile", "protected override void Map()"),
+            _ => throw new AssertionException($"{document} line {line}: unknown fragment kind '{fragment}' (statements or map)."),
+        });
+        return 1;
     }
 
     private static string Wrap(string code, string type, string method)
@@ -102,6 +124,6 @@ public sealed partial class ReadmeCodeTests
     [GeneratedRegex(@"^(?=// [\w./-]+\.cs\b)", RegexOptions.Multiline)]
     private static partial Regex FileHeader();
 
-    [GeneratedRegex(@"(?:<!-- fragment: (?<fragment>\w+) -->\n)?^```csharp\n(?<code>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?:(?<comment><!-- (?:fragment: (?<fragment>\w+)|project: (?<project>[\w-]+)) -->)\n)?^```csharp\n(?<code>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex Block();
 }

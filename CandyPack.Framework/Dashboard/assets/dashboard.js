@@ -3,7 +3,10 @@
 (function () {
   'use strict';
 
-  const points = 120;
+  // One sample per poll, a poll a second after the last answer: 901 samples span at least 15 minutes.
+  const interval = 1000;
+  const points = (15 * 60 * 1000) / interval + 1;
+  let samples = 0;
   const series = { time: [], messages: [], streams: [], slow: [], requests: [], latency: [] };
   const color = { messages: '#ff5fa2', streams: '#5fb4ff', slow: '#ffb35f', requests: '#5fe3a1', latency: '#c79bff' };
   let previous = null;
@@ -76,6 +79,7 @@
       text('latency', series.latency.at(-1).toFixed(1) + ' ms');
       redraw();
       document.body.dataset.points = series.time.length;
+      document.body.dataset.samples = ++samples;
     }
     previous = t;
     text('streams', t.openStreams.toLocaleString());
@@ -99,7 +103,7 @@
       state.textContent = 'offline: ' + error.message;
       state.className = 'state';
     }
-    setTimeout(poll, 1000);
+    setTimeout(poll, interval);
   }
 
   chart('chart-messages', [{ key: 'messages', label: 'messages/s' }]);
