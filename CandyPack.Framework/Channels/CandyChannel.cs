@@ -70,8 +70,9 @@ public sealed class CandyChannel
     /// <exception cref="NotSupportedException">The data cannot be serialised to JSON; nothing was sent.</exception>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
     /// Status 503 (the request answers 503 with <c>Retry-After</c>), nothing sent: the channel is new here and the site
-    /// holds <c>channels.maxChannels</c> channels with subscribers or history; or Redis is away and the channel already
-    /// holds 10,000 messages for it. Publish again later.
+    /// holds <c>channels.maxChannels</c> channels with subscribers or history; or 10,000 messages (16 MiB) still wait to
+    /// reach the channel's subscribers on this instance; or Redis is away and the channel already holds 10,000 messages
+    /// for it. Publish again later.
     /// </exception>
     public Task<string> Publish(object? data, string? eventName = null)
     {
