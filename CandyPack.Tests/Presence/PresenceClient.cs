@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CandyPack.Tests.Support;
@@ -41,6 +42,9 @@ internal static class PresenceClient
     }
 
     /// <summary>The join and leave events a listener has received, as "join:ann".</summary>
-    public static List<string> Changes(SseListener listener) =>
-        [.. listener.Items.Where(i => i.EventType is "join" or "leave").Select(i => i.EventType + ":" + JsonDocument.Parse(i.Data).RootElement.GetProperty("userId").GetString())];
+    public static List<string> Changes(SseListener listener) => Changes(listener.Items);
+
+    /// <summary>The join and leave events among <paramref name="items"/>, as "join:ann".</summary>
+    public static List<string> Changes(IEnumerable<SseItem<string>> items) =>
+        [.. items.Where(i => i.EventType is "join" or "leave").Select(i => i.EventType + ":" + JsonDocument.Parse(i.Data).RootElement.GetProperty("userId").GetString())];
 }

@@ -1,3 +1,4 @@
+using System.Net.ServerSentEvents;
 using System.Net;
 using System.Text.Json;
 using CandyPack.Tests.Presence.Site;
@@ -131,6 +132,45 @@ public sealed class PresenceTests
             Is.True,
             "ann's leave once she is gone: " + string.Join(", ", Changes(watcher)));
         Assert.That(Changes(watcher).Where(c => c.EndsWith(":ann", StringComparison.Ordinal)), Is.EqualTo(new[] { "join:ann", "leave:ann" }));
+    }
+
+    [Test]
+    public async Task JoinsAndLeavesMixedWithMessages_ReachOnlyWhoAsked_AllInOrder()
+    {
+        var room = NewRoom();
+        await using var asked = await SubscribeAsync(_server.Client, room, "watcher", "joinLeave=1");
+        await using var plain = await SubscribeAsync(_server.Client, room, "reader");
+        await asked.WaitForAsync(i => Changes(asked).Contains("join:reader"), "the reader's join");
+
+        // Published back to back, the events pile up while the fan-out runs, so its batches mix joins and leaves with
+        // messages: the path where a subscriber that did not ask must skip some of a batch and get the rest in order.
+        var hub = PresenceSite.Runtime(_server).Channels;
+        var state = hub.Channel(room).State;
+        var expected = new List<string>();
+        for (var i = 0; i < 600; i++)
+        {
+            var kind = (i % 3) switch { 0 => "join", 1 => "leave", _ => null };
+            await hub.PublishAsync(state, kind is null ? $"m{i}" : new { userId = $"u{i}" }, kind);
+            expected.Add(kind is null ? $"m{i}" : $"{kind}:u{i}");
+        }
+
+        var messages = expected.Where(e => e.StartsWith('m')).ToList();
+        await plain.WaitForAsync(i => i.Count(x => x.EventType == "message") >= messages.Count, "every message");
+        await asked.WaitForAsync(i => Published(i).Count >= expected.Count, "every event");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.Items.Where(x => x.EventType != "message"), Is.Empty, "no join or leave for the subscriber who did not ask");
+            Assert.That(plain.Messages, Is.EqualTo(messages), "the messages, once each, in order");
+            Assert.That(Published(asked.Items), Is.EqualTo(expected), "the watcher gets joins, leaves and messages, once each, in order");
+        });
+
+        // What the test published, as "m3" or "join:u0", leaving out the joins of the two subscribers themselves.
+        static List<string> Published(IEnumerable<SseItem<string>> items) =>
+            [.. items
+                .Select(x => x.EventType == "message" ? x.Data : Changes([x]).SingleOrDefault())
+                .Where(e => e is not null && (e.StartsWith('m') || e.Contains(":u", StringComparison.Ordinal)))
+                .Select(e => e!)];
     }
 
     [Test]
