@@ -1,5 +1,5 @@
-using System.Net.ServerSentEvents;
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using CandyPack.Tests.Presence.Site;
 using CandyPack.Tests.Support;

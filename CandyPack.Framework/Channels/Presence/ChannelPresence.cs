@@ -32,6 +32,8 @@ internal sealed class ChannelPresence : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationToken _stopping;
     private readonly ITimer? _refresh;
+    private readonly Hosting.LogThrottle _refreshBehind = new(TimeSpan.FromMinutes(1));
+    private int _refreshing;
     private long _nextId;
 
     public ChannelPresence(ChannelHub hub, ChannelOptions options, Func<IDatabase>? redis, TimeProvider time)
@@ -57,15 +59,7 @@ internal sealed class ChannelPresence : IDisposable
         var timeout = TimeSpan.FromSeconds(options.PresenceTimeout);
         var shared = new RedisPresenceStore(redis, hub.Site, timeout, hub.Logger);
         _store = shared;
-        _refresh = time.CreateTimer(
-            static s =>
-            {
-                var (presence, store) = ((ChannelPresence, RedisPresenceStore))s!;
-                presence._background.Run(store.RefreshAsync(), $"Presence of site {presence._hub.Site}: refreshing this instance's entries in Redis");
-            },
-            (this, shared),
-            timeout / 3,
-            timeout / 3);
+        _refresh = time.CreateTimer(static s => ((ChannelPresence)s!).Refresh(), this, timeout / 3, timeout / 3);
     }
 
     /// <summary>True when <paramref name="channel"/> matches a <c>channels.presence</c> entry: its name, or a prefix ending in <c>*</c>.</summary>
@@ -134,6 +128,40 @@ internal sealed class ChannelPresence : IDisposable
 
     /// <summary>Every connection the store holds for <paramref name="channel"/>, lingering ones included (for tests of the grace period).</summary>
     internal async Task<int> HeldAsync(string channel) => (await _store.ListAsync(channel)).Count;
+
+    /// <summary>
+    /// The timer's turn: renews this instance's entries in Redis, unless the last renewal is still running (Redis slower
+    /// than a third of <c>channels.presenceTimeout</c>): renewals never overlap, and that is logged.
+    /// </summary>
+    private void Refresh()
+    {
+        if (Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        {
+            if (_refreshBehind.TryTake(out var skipped))
+            {
+                _hub.Logger.LogWarning(
+                    "Presence of site {Site}: the last refresh of this instance's entries in Redis is still running, so this one is skipped ({Skipped} more skipped since the last warning); entries expire after channels.presenceTimeout if Redis stays this slow",
+                    _hub.Site,
+                    skipped);
+            }
+
+            return;
+        }
+
+        _background.Run(RefreshOnceAsync(), $"Presence of site {_hub.Site}: refreshing this instance's entries in Redis");
+    }
+
+    private async Task RefreshOnceAsync()
+    {
+        try
+        {
+            await ((RedisPresenceStore)_store).RefreshAsync();
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
 
     public void Dispose()
     {

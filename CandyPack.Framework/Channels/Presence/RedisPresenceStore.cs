@@ -19,6 +19,9 @@ namespace CandyPack.Channels.Presence;
 /// </remarks>
 internal sealed class RedisPresenceStore : PresenceStore
 {
+    /// <summary>Channels whose expiry one refresh renews in one pipelined batch.</summary>
+    private const int RefreshSlice = 1000;
+
     // Counts the user's other connections whose instance hash still holds them; members of expired instances are dropped.
     private const string CountOthers = """
         local others = 0
@@ -152,18 +155,22 @@ internal sealed class RedisPresenceStore : PresenceStore
         var database = _database();
         try
         {
-            foreach (var channel in _stale.Keys)
+            // Pipelined, a slice of channels at a time: one round trip per slice rather than one per channel.
+            foreach (var slice in _stale.Keys.Chunk(RefreshSlice))
             {
-                _stale.TryRemove(channel, out _);
-                await ReconcileAsync(database, channel);
+                foreach (var channel in slice)
+                {
+                    _stale.TryRemove(channel, out _);
+                }
+
+                await Task.WhenAll(slice.Select(channel => ReconcileAsync(database, channel)));
             }
 
-            foreach (var channel in Local.Keys)
+            var expiry = TimeSpan.FromMilliseconds(_timeoutMilliseconds);
+            foreach (var slice in Local.Keys.Chunk(RefreshSlice))
             {
-                if (!await database.KeyExpireAsync(InstanceKey(channel, _instance), TimeSpan.FromMilliseconds(_timeoutMilliseconds)))
-                {
-                    await ReconcileAsync(database, channel);
-                }
+                var kept = await Task.WhenAll(slice.Select(channel => database.KeyExpireAsync(InstanceKey(channel, _instance), expiry)));
+                await Task.WhenAll(slice.Where((_, i) => !kept[i]).Select(channel => ReconcileAsync(database, channel)));
             }
         }
         catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
