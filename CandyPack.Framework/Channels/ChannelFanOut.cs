@@ -136,7 +136,7 @@ internal sealed class ChannelFanOut(Lock gate, string channel, ILogger logger) :
                     MaxQueuedBytes);
                 foreach (var subscriber in subscribers)
                 {
-                    subscriber.Stream.Disconnect();
+                    subscriber.Stream.AskToReconnect();
                 }
             }
             else

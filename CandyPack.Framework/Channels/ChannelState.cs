@@ -231,7 +231,7 @@ internal sealed class ChannelState
     /// Ends every subscriber's stream without an <c>end</c> event, so clients reconnect with their last id and learn
     /// there whether they can be caught up or get a <c>reset</c>.
     /// </summary>
-    public void DisconnectSubscribers()
+    public void AskSubscribersToReconnect()
     {
         ChannelSubscriber[] subscribers;
         lock (_gate)
@@ -241,7 +241,7 @@ internal sealed class ChannelState
 
         foreach (var subscriber in subscribers)
         {
-            subscriber.Stream.Disconnect();
+            subscriber.Stream.AskToReconnect();
         }
     }
 

@@ -105,7 +105,7 @@ internal sealed class ChannelSubscriber(CandyStream stream, int pendingLimit, bo
         if (_pending.Count >= pendingLimit)
         {
             // Too much arrived during the replay: end without an end event, so the client reconnects and resumes.
-            Stream.Disconnect();
+            Stream.AskToReconnect();
             return;
         }
 

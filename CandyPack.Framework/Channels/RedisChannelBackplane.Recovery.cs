@@ -251,7 +251,7 @@ internal sealed partial class RedisChannelBackplane
             // The stream no longer reaches back to the newest id delivered here: exactness is impossible, so
             // subscribers reconnect and get a reset for their last id.
             state.EndCatchUp([], entries.Length > 0 ? RedisChannelWire.Id(entries[^1]) : from);
-            state.DisconnectSubscribers();
+            state.AskSubscribersToReconnect();
             _hub.Logger.LogWarning(
                 "Channel {Channel}: Redis no longer keeps the messages after {Id}; its subscribers on this instance reconnect and get a reset", state.Name, from);
             return 0;

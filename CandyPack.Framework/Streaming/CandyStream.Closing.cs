@@ -29,7 +29,7 @@ public sealed partial class CandyStream
     }
 
     /// <summary>Ends the stream without <c>end</c> once what is queued is written, so the client reconnects (shutdown, replay overflow).</summary>
-    internal void Disconnect()
+    internal void AskToReconnect()
     {
         BeginClosing(StreamEnding.Reconnect);
         _onClose.CancelProducers();

@@ -126,7 +126,7 @@ internal sealed class StreamRegistry : IDisposable
         {
             foreach (var pair in bucket)
             {
-                pair.Key.Disconnect();
+                pair.Key.AskToReconnect();
                 closed++;
             }
         }
