@@ -43,8 +43,7 @@ public sealed partial class TestingDocsCodeTests
         Assert.That(blocks, Is.Not.Empty, "docs/testing.md shows CandyPack.Testing in blocks marked " + Marker);
         Assert.That(blocks, Has.Count.EqualTo(markers), $"every {Marker} is followed at once by a ```csharp block");
 
-        using var project = new ScratchSite("TestingDocs");
-        project.Write($"{project.Name}.csproj", ProjectFile(project.Folder));
+        using var project = new ScratchSite("TestingDocs", TestsProjectItems());
         project.Write("SiteTypes.cs", SiteTypes);
         foreach (var (name, code) in blocks)
         {
@@ -58,25 +57,15 @@ public sealed partial class TestingDocsCodeTests
         Assert.That(build.Warnings, Is.Empty, "the testing blocks build without warnings under the SDK's defaults");
     }
 
-    /// <summary>A tests project as a site author has it, on the package versions the repository's own tests use.</summary>
-    private static string ProjectFile(string folder)
+    /// <summary>What a site's tests project references, on the package versions the repository's own tests use.</summary>
+    private static string TestsProjectItems()
     {
         var versions = File.ReadAllText(Path.Combine(Repository.Root, "Directory.Packages.props"));
-        var testing = Path.GetRelativePath(folder, Path.Combine(Repository.Root, "CandyPack.Testing", "CandyPack.Testing.csproj"));
         return $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{testing}" />
-                <PackageReference Include="NUnit" Version="{Version(versions, "NUnit")}" />
-                <PackageReference Include="Microsoft.Extensions.TimeProvider.Testing" Version="{Version(versions, "Microsoft.Extensions.TimeProvider.Testing")}" />
-                <Using Include="NUnit.Framework" />
-              </ItemGroup>
-            </Project>
+            <ProjectReference Include="{Path.Combine(Repository.Root, "CandyPack.Testing", "CandyPack.Testing.csproj")}" />
+            <PackageReference Include="NUnit" Version="{Version(versions, "NUnit")}" />
+            <PackageReference Include="Microsoft.Extensions.TimeProvider.Testing" Version="{Version(versions, "Microsoft.Extensions.TimeProvider.Testing")}" />
+            <Using Include="NUnit.Framework" />
             """;
     }
 
