@@ -118,6 +118,30 @@ public sealed class CandySiteFactoryTests
         Assert.That(Directory.Exists(Path.GetDirectoryName(first.DatabaseFile)), Is.False);
     }
 
+    [Test]
+    public async Task Configure_SetsAValueOverConfigJson()
+    {
+        var body = new { name = new string('a', 100) };
+        await using (var plain = await CandySiteFactory.StartAsync(Site))
+        {
+            using var accepted = await plain.CreateHttpClient().PostAsJsonAsync("/echo", body);
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK), "config.json's request.maxBodySize is 1 MiB");
+        }
+
+        await using var site = await CandySiteFactory.StartAsync(Site, options => options.Configure("request:maxBodySize", "16"));
+
+        using var refused = await site.CreateHttpClient().PostAsJsonAsync("/echo", body);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+    }
+
+    [Test]
+    public async Task AnAssemblyWithoutAProjectNearby_FailsNamingTheOptionThatSetsTheFolder()
+    {
+        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => CandySiteFactory.StartAsync(typeof(NUnit.Framework.Assert).Assembly));
+
+        Assert.That(error!.Message, Does.Contain("nunit.framework.csproj").And.Contain("CandySiteOptions.SiteFolder"));
+    }
+
     private static async Task<List<string?>> Titles(HttpClient http, string search) =>
         [.. (await http.GetFromJsonAsync<JsonElement>("/api/posts?q=" + search)).EnumerateArray().Select(p => p.GetProperty("title").GetString())];
 
