@@ -48,11 +48,11 @@ public static class CandySiteFactory
             {
                 Settings = new Dictionary<string, string?>(options.Settings, StringComparer.OrdinalIgnoreCase),
                 DatabaseFile = dataFolder is null ? null : Path.Combine(dataFolder, "data.db"),
-                ConfigureServices = collection => services.ForEach(configure => configure(collection)),
+                ConfigureServices = collection => services.ForEach(change => change(collection)),
             };
             app = CandyApplication.Build(Host(options), [definition]);
             await app.StartAsync(cancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
             var runtime = app.Services.GetRequiredService<SiteRegistry>().Sites[0];
             return new CandySite(app, new Uri(address), runtime.Services, definition.DatabaseFile, dataFolder);
         }
@@ -60,6 +60,8 @@ public static class CandySiteFactory
         {
             if (app is not null)
             {
+                // Stopping releases what Build loaded for the site (its channels, timers and database), started or not.
+                await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
             }
 

@@ -125,6 +125,22 @@ public sealed partial class TemplateTests
     }
 
     [Test]
+    public async Task PackScript_PutsTheTestingPackageOnTheFeed_WithItsReadmeAndXmlDocs()
+    {
+        var package = Path.Combine(_checkout, "artifacts", "packages", $"CandyPack.Testing.{await PackageVersion()}.nupkg");
+        Assert.That(File.Exists(package), Is.True, $"{package} is packed by scripts/pack.sh");
+
+        using var archive = System.IO.Compression.ZipFile.OpenRead(package);
+
+        Assert.That(archive.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/CandyPack.Testing.dll").And.Contain("lib/net10.0/CandyPack.Testing.xml"));
+        using var readme = new StreamReader(archive.GetEntry("README.md")!.Open());
+        Assert.That(
+            (await readme.ReadToEndAsync()).ReplaceLineEndings(),
+            Is.EqualTo((await File.ReadAllTextAsync(Path.Combine(Repository.Root, "CandyPack.Testing", "README.md"))).ReplaceLineEndings()),
+            "the package carries its own README, not the repository's");
+    }
+
+    [Test]
     public async Task CandyNew_WritesTheSiteDotnetNewWrites()
     {
         var other = Path.Combine(_root, "other-site");
