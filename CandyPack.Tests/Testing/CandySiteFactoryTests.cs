@@ -100,7 +100,7 @@ public sealed class CandySiteFactoryTests
     [Test]
     public async Task TwoSites_HaveDatabasesOfTheirOwn_DeletedOnDispose()
     {
-        var first = await CandySiteFactory.StartAsync(Site);
+        await using var first = await CandySiteFactory.StartAsync(Site); // disposed below too: a second dispose does nothing
         await using var second = await CandySiteFactory.StartAsync(Site);
         var firstHttp = first.CreateHttpClient();
 
