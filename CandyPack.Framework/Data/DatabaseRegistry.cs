@@ -38,15 +38,17 @@ internal sealed class DatabaseRegistry : IDisposable
     /// <param name="siteFolder">Where schema.sql and the embedded database live.</param>
     /// <param name="loggerFactory">For the data layer's log.</param>
     /// <param name="json">The site's JSON settings, for objects stored in JSON columns; the web defaults when null.</param>
-    public static DatabaseRegistry Create(IConfiguration configuration, string siteFolder, ILoggerFactory loggerFactory, JsonSerializerOptions? json = null)
+    /// <param name="embeddedFile">An SQLite file that is the only database whatever the configuration says (a test's own).</param>
+    public static DatabaseRegistry Create(
+        IConfiguration configuration, string siteFolder, ILoggerFactory loggerFactory, JsonSerializerOptions? json = null, string? embeddedFile = null)
     {
         var logger = loggerFactory.CreateLogger("CandyPack.Data");
         var schema = Path.Combine(siteFolder, SchemaFile);
         var section = configuration.GetSection(Section);
         var sources = new Dictionary<string, ConnectionSource>(StringComparer.OrdinalIgnoreCase);
-        if (!section.Exists())
+        if (embeddedFile is not null || !section.Exists())
         {
-            var embedded = new ConnectionSource(DefaultName, new SqliteProvider(Path.Combine(siteFolder, EmbeddedFile), json), schema, logger);
+            var embedded = new ConnectionSource(DefaultName, new SqliteProvider(embeddedFile ?? Path.Combine(siteFolder, EmbeddedFile), json), schema, logger);
             sources[DefaultName] = embedded;
             return new DatabaseRegistry(sources, embedded);
         }

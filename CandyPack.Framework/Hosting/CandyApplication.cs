@@ -27,7 +27,7 @@ internal static class CandyApplication
             throw new ArgumentException("At least one site is needed.", nameof(sites));
         }
 
-        var configuration = SiteConfiguration.Load(sites[0].Folder);
+        var configuration = SiteConfiguration.Load(sites[0]);
         var server = new ServerOptions();
         configuration.GetSection("server").Bind(server);
         var metrics = new MetricsOptions();

@@ -7,14 +7,16 @@ namespace CandyPack.Hosting;
 /// <summary>
 /// Loads a site's configuration: <c>config.json</c> with <c>${NAME}</c> / <c>${NAME:-default}</c> expanded from
 /// the environment and the site's <c>.env</c>, then <c>CANDY_</c> variables on top (<c>CANDY_MYSQL__HOST</c> sets
-/// <c>mysql:host</c>). Real environment variables win over <c>.env</c>.
+/// <c>mysql:host</c>). Real environment variables win over <c>.env</c>. A definition's own settings (a test's) go last.
 /// </summary>
 internal static partial class SiteConfiguration
 {
     public const string FileName = "config.json";
     private const string EnvPrefix = "CANDY_";
 
-    public static IConfigurationRoot Load(string siteFolder, IDictionary? environment = null)
+    public static IConfigurationRoot Load(SiteDefinition site) => Load(site.Folder, overrides: site.Settings);
+
+    public static IConfigurationRoot Load(string siteFolder, IDictionary? environment = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var variables = ReadDotEnv(Path.Combine(siteFolder, ".env"));
         foreach (DictionaryEntry entry in environment ?? Environment.GetEnvironmentVariables())
@@ -55,6 +57,11 @@ internal static partial class SiteConfiguration
             {
                 values[name[EnvPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)] = value;
             }
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
         }
 
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build();

@@ -19,7 +19,7 @@ internal static class SiteLoader
 {
     public static SiteRuntime Load(SiteDefinition definition, IServiceProvider hostServices)
     {
-        var configuration = SiteConfiguration.Load(definition.Folder);
+        var configuration = SiteConfiguration.Load(definition);
         var options = new CandyOptions();
         configuration.Bind(options);
         var types = SiteCode.Types(definition);
@@ -33,7 +33,7 @@ internal static class SiteLoader
         {
             var services = new ServiceCollection();
             AddHostServices(services, hostServices, loggerFactory, configuration, options);
-            AddDatabase(services, configuration, definition.Folder, loggerFactory);
+            AddDatabase(services, configuration, definition, loggerFactory);
             channels = new Channels.ChannelHub(
                 definition.Name, options, loggerFactory.CreateLogger("CandyPack.Channels." + definition.Name), hostServices.GetService<TimeProvider>());
             services.AddSingleton<ICandyChannels>(channels);
@@ -53,6 +53,7 @@ internal static class SiteLoader
             }
 
             SiteCode.RunStartups(definition, types, services, configuration);
+            definition.ConfigureServices?.Invoke(services);
 
             // The site's JSON settings: its own when a startup registered them, else the web defaults. Responses,
             // channels and JSON columns share this one instance, which goes away with the site.
@@ -176,10 +177,10 @@ internal static class SiteLoader
     /// The site's databases, shared by <c>candy.Mysql</c> and controllers that take <see cref="Data.SqlDatabase"/>;
     /// created with the site's JSON settings (for JSON columns) and disposed with the site's services.
     /// </summary>
-    private static void AddDatabase(ServiceCollection services, IConfiguration configuration, string folder, ILoggerFactory loggerFactory)
+    private static void AddDatabase(ServiceCollection services, IConfiguration configuration, SiteDefinition definition, ILoggerFactory loggerFactory)
     {
-        services.AddSingleton(provider =>
-            Data.DatabaseRegistry.Create(configuration, folder, loggerFactory, provider.GetRequiredService<JsonSerializerOptions>()));
+        services.AddSingleton(provider => Data.DatabaseRegistry.Create(
+            configuration, definition.Folder, loggerFactory, provider.GetRequiredService<JsonSerializerOptions>(), definition.DatabaseFile));
         services.AddSingleton(provider =>
         {
             var registry = provider.GetRequiredService<Data.DatabaseRegistry>();

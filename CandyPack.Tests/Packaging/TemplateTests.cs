@@ -94,12 +94,50 @@ public sealed partial class TemplateTests
     [Test]
     public async Task NewSite_BuildsWithoutWarnings_AgainstTheFrameworkPackageOfTheSameVersion()
     {
-        var version = VersionPrefix().Match(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "build", "Package.props"))).Groups["version"].Value;
+        var version = await PackageVersion();
         Assert.That(await File.ReadAllTextAsync(Path.Combine(_site, "my-site.csproj")), Does.Contain($"""<PackageReference Include="CandyPack.Framework" Version="{version}" />"""));
 
         var build = await Run("dotnet", _site, "build", "--nologo", "-clp:NoSummary");
 
         Assert.That(Warning().Matches(build).Select(m => m.Value).Distinct(), Is.Empty, "a new site builds with no warnings under the SDK's defaults");
+    }
+
+    /// <summary>
+    /// <c>dotnet new candypack --tests</c> in the README's setting (its template, its feed with the packed packages) adds
+    /// a tests project whose example tests pass with <c>dotnet test</c>, built without warnings against the packed
+    /// CandyPack.Testing.
+    /// </summary>
+    [Test]
+    public async Task NewSiteWithTests_PassesDotnetTest_WithThePackedTestingPackage()
+    {
+        var site = Path.Combine(_home, "tested-site");
+        await Run("dotnet", _home, "new", "candypack", "-o", site, "--tests");
+        Assert.That(
+            await File.ReadAllTextAsync(Path.Combine(site, "tests", "tested-site.Tests.csproj")),
+            Does.Contain($"""<PackageReference Include="CandyPack.Testing" Version="{await PackageVersion()}" />"""));
+
+        var build = await Run("dotnet", site, "build", "tests", "--nologo", "-clp:NoSummary");
+        var test = await Run("dotnet", site, "test", "tests", "--no-build", "--nologo");
+
+        Assert.That(Warning().Matches(build).Select(m => m.Value).Distinct(), Is.Empty, "the tests project builds with no warnings under the SDK's defaults");
+        Assert.That(TestSummary().Match(test).Groups["passed"].Value, Is.EqualTo("3"), test);
+        Assert.That(test, Does.Not.Match(@"Failed:\s+[1-9]"), test);
+    }
+
+    [Test]
+    public async Task PackScript_PutsTheTestingPackageOnTheFeed_WithItsReadmeAndXmlDocs()
+    {
+        var package = Path.Combine(_checkout, "artifacts", "packages", $"CandyPack.Testing.{await PackageVersion()}.nupkg");
+        Assert.That(File.Exists(package), Is.True, $"{package} is packed by scripts/pack.sh");
+
+        using var archive = System.IO.Compression.ZipFile.OpenRead(package);
+
+        Assert.That(archive.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/CandyPack.Testing.dll").And.Contain("lib/net10.0/CandyPack.Testing.xml"));
+        using var readme = new StreamReader(archive.GetEntry("README.md")!.Open());
+        Assert.That(
+            (await readme.ReadToEndAsync()).ReplaceLineEndings(),
+            Is.EqualTo((await File.ReadAllTextAsync(Path.Combine(Repository.Root, "CandyPack.Testing", "README.md"))).ReplaceLineEndings()),
+            "the package carries its own README, not the repository's");
     }
 
     [Test]
@@ -205,6 +243,9 @@ public sealed partial class TemplateTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    private static async Task<string> PackageVersion() =>
+        VersionPrefix().Match(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "build", "Package.props"))).Groups["version"].Value;
+
     /// <summary>A README line as a user's shell runs it, from the checkout.</summary>
     private Task<string> Shell(string command) => Run("bash", _checkout, "-c", command);
 
@@ -219,6 +260,9 @@ public sealed partial class TemplateTests
 
     [GeneratedRegex(@"warning [A-Z]+\d+:.*")]
     private static partial Regex Warning();
+
+    [GeneratedRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+(?<passed>\d+)")]
+    private static partial Regex TestSummary();
 
     [GeneratedRegex(@"<VersionPrefix>(?<version>[^<]+)</VersionPrefix>")]
     private static partial Regex VersionPrefix();

@@ -10,7 +10,9 @@ internal sealed partial class ScratchSite : IDisposable
 {
     private static readonly TimeSpan BuildDeadline = TimeSpan.FromMinutes(4);
 
-    public ScratchSite(string name)
+    /// <param name="name">The project's name.</param>
+    /// <param name="items">More project items (references), beside the framework's.</param>
+    public ScratchSite(string name, string items = "")
     {
         Name = name;
         Folder = Path.Combine(Repository.Root, "artifacts", "sites", $"{name}-{Guid.NewGuid().ToString("N")[..8]}");
@@ -25,6 +27,7 @@ internal sealed partial class ScratchSite : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="{framework}" />
+                {items}
               </ItemGroup>
             </Project>
             """);
