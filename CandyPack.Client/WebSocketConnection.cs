@@ -41,6 +41,12 @@ internal sealed class WebSocketConnection : IStreamConnection
             socket.Dispose();
             throw new CandyClientException($"{url.AbsolutePath} answered the WebSocket upgrade with {(int)socket.HttpStatusCode} {socket.HttpStatusCode}", socket.HttpStatusCode, null, e);
         }
+        catch (WebSocketException e) when ((int)socket.HttpStatusCode is >= 200 and < 400)
+        {
+            // A route that answers a regular response answers the upgrade with it: asking again changes nothing.
+            socket.Dispose();
+            throw new CandyClientException($"{url.AbsolutePath} answered the WebSocket upgrade with {(int)socket.HttpStatusCode} {socket.HttpStatusCode}, not 101: is it a stream route?", socket.HttpStatusCode, null, e);
+        }
         catch
         {
             socket.Dispose();
