@@ -4,8 +4,9 @@ using CandyPack.Tests.Client.Site;
 namespace CandyPack.Tests.Client.Site.Route;
 
 /// <summary>
-/// The client test site's routes: a finite JSON stream, named events with ids, a regular JSON response, any channel by name, an echo over
-/// WebSocket, and routes that refuse (403) or fail once (503), counting how often they were asked.
+/// The client test site's routes: a finite JSON stream, named events with ids, a regular JSON response, which transport
+/// a stream came over, any channel by name, an echo over WebSocket, and routes that refuse (403) or fail once (503),
+/// counting how often they were asked.
 /// </summary>
 internal sealed class Www : RouteFile
 {
@@ -24,6 +25,12 @@ internal sealed class Www : RouteFile
         });
         Route.Get("/plain", candy => new Item(0, "not a stream"));
         Route.Get("/channels/{name}/stream", candy => candy.Stream(candy.Channel(candy.Request("name")!)));
+        Route.Get("/transport", candy =>
+        {
+            var stream = candy.Stream();
+            stream.Send(stream.CanReceive ? "websocket" : "sse");
+            stream.Close();
+        });
         Route.Get("/echo", candy =>
         {
             var stream = candy.Stream();
