@@ -1,21 +1,28 @@
+using System.Reflection;
+using CandyPack.Client;
 using PublicApiGenerator;
 
 namespace CandyPack.Tests.PublicApi;
 
 /// <summary>
-/// The framework's public surface is locked: growing or changing it is a decision, made by updating the approved file.
-/// To approve a change, copy the .received.txt file this test writes over the .approved.txt file beside it.
+/// The public surface of each package is locked: growing or changing it is a decision, made by updating the approved
+/// file. To approve a change, copy the .received.txt file this test writes over the .approved.txt file beside it.
 /// </summary>
 [TestFixture]
 public sealed class PublicApiTests
 {
     [Test]
-    public void FrameworkPublicApi_IsTheApprovedOne()
+    public void FrameworkPublicApi_IsTheApprovedOne() => AssertApproved(typeof(Candy).Assembly, "CandyPack.Framework");
+
+    [Test]
+    public void ClientPublicApi_IsTheApprovedOne() => AssertApproved(typeof(CandyClient).Assembly, "CandyPack.Client");
+
+    private static void AssertApproved(Assembly assembly, string name)
     {
-        var api = typeof(Candy).Assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }).ReplaceLineEndings("\n");
+        var api = assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }).ReplaceLineEndings("\n");
         var folder = Path.Combine(Support.Repository.Root, "CandyPack.Tests", "PublicApi");
-        var approvedPath = Path.Combine(folder, "CandyPack.Framework.approved.txt");
-        var receivedPath = Path.Combine(folder, "CandyPack.Framework.received.txt");
+        var approvedPath = Path.Combine(folder, $"{name}.approved.txt");
+        var receivedPath = Path.Combine(folder, $"{name}.received.txt");
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
 
         if (api != approved)
