@@ -1,3 +1,4 @@
+using CandyPack.Client;
 using Microsoft.AspNetCore.Builder;
 
 namespace CandyPack.Testing;
@@ -43,7 +44,7 @@ public sealed class CandySite : IAsyncDisposable
     /// <returns>A new client.</returns>
     public HttpClient CreateHttpClient()
     {
-        // The one place clients of the site are made: a typed client (CandyPack.Client's CandyClient) wraps this one.
+        // The one place clients of the site are made: CreateClient wraps one of these.
         var client = new HttpClient { BaseAddress = Address };
         lock (_clientsLock)
         {
@@ -53,6 +54,15 @@ public sealed class CandySite : IAsyncDisposable
 
         return client;
     }
+
+    /// <summary>
+    /// The .NET client (<see cref="CandyClient"/>) wired to the site: <c>await foreach (var m in client.Listen&lt;T&gt;(path))</c>
+    /// reads a stream or channel over WebSocket or SSE as a consumer of the site would. It uses a new
+    /// <see cref="CreateHttpClient"/> client, which the site disposes when it stops.
+    /// </summary>
+    /// <param name="options">The client's options (transport, reconnect, JSON); defaults when null.</param>
+    /// <returns>A new client.</returns>
+    public CandyClient CreateClient(CandyClientOptions? options = null) => new(CreateHttpClient(), options);
 
     /// <summary>Stops the site (its streams end as at shutdown), disposes the clients it created and deletes its database.</summary>
     /// <returns>When all of that is done.</returns>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -138,6 +139,21 @@ public sealed partial class TemplateTests
             (await readme.ReadToEndAsync()).ReplaceLineEndings(),
             Is.EqualTo((await File.ReadAllTextAsync(Path.Combine(Repository.Root, "CandyPack.Testing", "README.md"))).ReplaceLineEndings()),
             "the package carries its own README, not the repository's");
+    }
+
+    [Test]
+    public async Task PackSh_PutsTheFivePackagesOnTheFeed_TheDotNetClientWithItsOwnReadmeAndXmlDocs()
+    {
+        var version = VersionPrefix().Match(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "build", "Package.props"))).Groups["version"].Value;
+        var feed = Path.Combine(_checkout, "artifacts", "packages");
+
+        var packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+
+        Assert.That(packages, Is.EqualTo(new[] { "Client", "Framework", "Templates", "Testing", "Tool" }.Select(p => $"CandyPack.{p}.{version}.nupkg")));
+        using var client = ZipFile.OpenRead(Path.Combine(feed, $"CandyPack.Client.{version}.nupkg"));
+        Assert.That(client.Entries.Select(e => e.FullName), Is.SupersetOf(new[] { "README.md", "lib/net10.0/CandyPack.Client.dll", "lib/net10.0/CandyPack.Client.xml" }));
+        using var readme = new StreamReader(client.GetEntry("README.md")!.Open());
+        Assert.That(await readme.ReadLineAsync(), Is.EqualTo("# CandyPack.Client"), "the client's own README, not the framework's");
     }
 
     [Test]

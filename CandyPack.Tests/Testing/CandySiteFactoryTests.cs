@@ -47,6 +47,21 @@ public sealed class CandySiteFactoryTests
     }
 
     [Test]
+    public async Task CreateClient_IsTheDotNetClientWiredToTheSite()
+    {
+        await using var site = await CandySiteFactory.StartAsync(Site);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var numbers = new List<int>();
+        await foreach (var message in site.CreateClient().Listen<int>("/array", timeout.Token))
+        {
+            numbers.Add(message.Data);
+        }
+
+        Assert.That(numbers, Is.EqualTo(new[] { 1, 2, 3, 4, 5 }), "every item, then the end event ends the loop");
+    }
+
+    [Test]
     public async Task ChannelPublish_FromTheSitesServices_ReachesASubscriber()
     {
         await using var site = await CandySiteFactory.StartAsync(Site);

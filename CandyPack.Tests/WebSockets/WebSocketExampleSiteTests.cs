@@ -1,10 +1,15 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using CandyPack.Client;
+using CandyPack.Tests.Client;
 using CandyPack.Tests.Support;
 
 namespace CandyPack.Tests.WebSockets;
 
-/// <summary>Every example route of the example site, upgraded to a WebSocket: the same controller sends the same messages.</summary>
+/// <summary>
+/// Every example route of the example site, upgraded to a WebSocket: the same controller sends the same messages, which
+/// the .NET client reads alike on both transports.
+/// </summary>
 [TestFixture]
 public sealed class WebSocketExampleSiteTests
 {
@@ -29,10 +34,18 @@ public sealed class WebSocketExampleSiteTests
         var overSse = SseReader.Messages(await SseReader.ReadAllAsync(response));
 
         await using var socket = await WebSocketListener.ReadAllAsync(_server.Address, path);
+        var overClient = new Dictionary<CandyTransport, List<string>>();
+        foreach (var transport in new[] { CandyTransport.Sse, CandyTransport.WebSocket })
+        {
+            var client = new CandyClient(_server.Client, new CandyClientOptions { Transport = transport });
+            overClient[transport] = [.. (await ClientReading.ReadToEndAsync(ct => client.Listen(path, ct))).Select(m => m.Text)];
+        }
 
         Assert.Multiple(() =>
         {
             Assert.That(socket.Messages, Is.EqualTo(overSse));
+            Assert.That(overClient[CandyTransport.Sse], Is.EqualTo(overSse), "the .NET client over SSE");
+            Assert.That(overClient[CandyTransport.WebSocket], Is.EqualTo(overSse), "the .NET client over WebSocket");
             Assert.That(socket.Frames[^1].Event, Is.EqualTo("end"));
             Assert.That(socket.CloseStatus, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
         });

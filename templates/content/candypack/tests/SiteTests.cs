@@ -30,18 +30,17 @@ public sealed class SiteTests
     public async Task Numbers_StreamEveryNumberThenEnd()
     {
         await using var site = await CandySiteFactory.StartAsync(Site);
-        var http = site.CreateHttpClient();
+        var client = site.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        using var response = await http.GetAsync("/numbers", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        var events = new List<SseItem<string>>();
-        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync(timeout.Token)).EnumerateAsync(timeout.Token))
+        // The .NET client reads the stream as a consumer would; the stream's `end` ends the loop.
+        var numbers = new List<int>();
+        await foreach (var message in client.Listen<int>("/numbers", timeout.Token))
         {
-            events.Add(item);
+            numbers.Add(message.Data);
         }
 
-        Assert.That(events.Where(e => e.EventType == "message").Select(e => e.Data), Is.EqualTo(new[] { "1", "2", "3", "4", "5" }));
-        Assert.That(events[^1].EventType, Is.EqualTo("end"));
+        Assert.That(numbers, Is.EqualTo(new[] { 1, 2, 3, 4, 5 }));
     }
 
     [Test]
