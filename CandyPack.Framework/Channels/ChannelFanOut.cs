@@ -94,8 +94,10 @@ internal sealed class ChannelFanOut(Lock gate, string channel, ILogger logger) :
 
         if (!_scheduled)
         {
+            // On the publisher's own queue when it is a pool thread: the run follows as soon as the publisher lets go
+            // (or an idle thread takes it), where the global queue put it behind every socket completion waiting there.
             _scheduled = true;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
     }
 

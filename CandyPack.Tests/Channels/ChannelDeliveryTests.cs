@@ -27,10 +27,12 @@ public sealed class ChannelDeliveryTests
     {
         using var hub = new ChannelHub("fake", new CandyOptions(), NullLogger.Instance);
         using var registry = new StreamRegistry(new StreamOptions(), NullLogger.Instance);
-        var transport = new StuckTransport { BlockWrites = true };
+        var transport = new StuckTransport();
         var stream = Open(registry, transport);
         var channel = hub.Channel("hang");
         hub.Subscribe(stream, channel, null, PresenceSubscription.None);
+        await UntilWrittenDirectlyAsync(channel, stream, transport);
+        transport.BlockWrites = true;
 
         // The first message's write blocks until the end of the test; the publisher must not be the thread that waits there.
         var publishes = Task.Run(async () =>
@@ -40,7 +42,7 @@ public sealed class ChannelDeliveryTests
                 await channel.Publish($"m{i}");
             }
         });
-        Assert.That(await Eventually.TrueAsync(() => transport.WriteEntered.IsCompleted), Is.True, "the subscriber's write was reached");
+        Assert.That(await Eventually.TrueAsync(() => transport.Blocked.IsCompleted), Is.True, "the subscriber's write was reached and blocks");
         try
         {
             Assert.That(await Task.WhenAny(publishes, Task.Delay(TimeSpan.FromSeconds(30))), Is.SameAs(publishes), "a publish waited for a subscriber's write");
@@ -51,8 +53,8 @@ public sealed class ChannelDeliveryTests
             transport.Release();
         }
 
-        Assert.That(await Eventually.TrueAsync(() => transport.Written.Count == 3), Is.True, $"the subscriber got {transport.Written.Count} of 3 once its write returned");
-        Assert.That(transport.Written, Is.EqualTo(new[] { "m0", "m1", "m2" }), "in id order");
+        Assert.That(await Eventually.TrueAsync(() => transport.Published.Count == 3), Is.True, $"the subscriber got {transport.Published.Count} of 3 once its write returned");
+        Assert.That(transport.Published, Is.EqualTo(new[] { "m0", "m1", "m2" }), "in id order");
     }
 
     [Test]
@@ -60,12 +62,14 @@ public sealed class ChannelDeliveryTests
     {
         using var hub = new ChannelHub("fake", new CandyOptions(), NullLogger.Instance);
         using var registry = new StreamRegistry(new StreamOptions { Queue = ChannelFanOut.MaxQueuedMessages * 2 }, NullLogger.Instance);
-        var transport = new StuckTransport { BlockWrites = true };
+        var transport = new StuckTransport();
         var stream = Open(registry, transport);
         var channel = hub.Channel("bounded");
         hub.Subscribe(stream, channel, null, PresenceSubscription.None);
+        await UntilWrittenDirectlyAsync(channel, stream, transport);
+        transport.BlockWrites = true;
         await channel.Publish("0");
-        Assert.That(await Eventually.TrueAsync(() => transport.WriteEntered.IsCompleted), Is.True, "the subscriber's write was reached");
+        Assert.That(await Eventually.TrueAsync(() => transport.Blocked.IsCompleted), Is.True, "the subscriber's write was reached and blocks");
 
         // Delivery is stuck in the first write: publishes queue for the subscriber until the bound answers 503.
         var accepted = 1;
@@ -92,10 +96,10 @@ public sealed class ChannelDeliveryTests
         Assert.That(refused.Message, Does.Contain("bounded"), "the error names the channel");
         Assert.That(accepted, Is.GreaterThan(ChannelFanOut.MaxQueuedMessages / 2), "the bound is the documented one, not a few messages");
 
-        Assert.That(await Eventually.TrueAsync(() => transport.Written.Count == accepted), Is.True, $"the subscriber got {transport.Written.Count} of the {accepted} accepted messages");
-        Assert.That(transport.Written, Is.EqualTo(Enumerable.Range(0, accepted).Select(i => i.ToString())), "every accepted message, in order");
+        Assert.That(await Eventually.TrueAsync(() => transport.Published.Count == accepted), Is.True, $"the subscriber got {transport.Published.Count} of the {accepted} accepted messages");
+        Assert.That(transport.Published, Is.EqualTo(Enumerable.Range(0, accepted).Select(i => i.ToString())), "every accepted message, in order");
         await channel.Publish("after");
-        Assert.That(await Eventually.TrueAsync(() => transport.Written.Count == accepted + 1), Is.True, "publishing works again once delivered");
+        Assert.That(await Eventually.TrueAsync(() => transport.Published.Count == accepted + 1), Is.True, "publishing works again once delivered");
     }
 
     [Test]
@@ -131,6 +135,21 @@ public sealed class ChannelDeliveryTests
         Assert.That(stream.IsOpen, Is.False, "cut as a slow consumer");
     }
 
+    /// <summary>
+    /// Publishes warm-up messages, each once the one before is written, until the fan-out wrote one itself into the idle
+    /// connection: from then on the fan-out's own thread is the one that meets the transport's write.
+    /// </summary>
+    private static async Task UntilWrittenDirectlyAsync(CandyChannel channel, CandyStream stream, StuckTransport transport)
+    {
+        var sent = 0;
+        while (stream.WrittenDirectly == 0)
+        {
+            Assert.That(sent++, Is.LessThan(1000), "no message found the connection idle");
+            await channel.Publish(StuckTransport.WarmUp);
+            Assert.That(await Eventually.TrueAsync(() => transport.Written.Count == sent), Is.True, "the warm-up message was written");
+        }
+    }
+
     private static CandyStream Open(StreamRegistry registry, IStreamTransport transport)
     {
         var stream = new CandyStream(new DefaultHttpContext(), Route, registry, transport, NullLogger.Instance);
@@ -142,14 +161,17 @@ public sealed class ChannelDeliveryTests
     private sealed class StuckTransport : IStreamTransport
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _writeEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<string> _written = [];
 
-        public bool BlockWrites { get; init; }
+        public const string WarmUp = "warm-up";
+
+        public bool BlockWrites { get; set; }
 
         public bool NeverFlush { get; set; }
 
-        public Task WriteEntered => _writeEntered.Task;
+        /// <summary>Completes when a write blocks (with <see cref="BlockWrites"/> set).</summary>
+        public Task Blocked => _blocked.Task;
 
         public List<string> Written
         {
@@ -161,6 +183,9 @@ public sealed class ChannelDeliveryTests
                 }
             }
         }
+
+        /// <summary>What was written, warm-up messages left out.</summary>
+        public List<string> Published => [.. Written.Where(w => w != WarmUp)];
 
         public int MaxUnreadBytes => 0;
 
@@ -178,9 +203,9 @@ public sealed class ChannelDeliveryTests
                 return;
             }
 
-            _writeEntered.TrySetResult();
             if (BlockWrites)
             {
+                _blocked.TrySetResult();
                 _release.Task.Wait(TimeSpan.FromMinutes(2));
             }
 
