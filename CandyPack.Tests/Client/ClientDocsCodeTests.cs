@@ -29,20 +29,8 @@ public sealed partial class ClientDocsCodeTests
     public async Task EveryClientBlock_CompilesAgainstThePackage()
     {
         var pages = Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md").Append(Path.Combine(Repository.Root, "CandyPack.Client", "README.md"));
-        using var project = new ScratchSite("ClientDocs");
-        var client = Path.GetRelativePath(project.Folder, Path.Combine(Repository.Root, "CandyPack.Client", "CandyPack.Client.csproj"));
-        project.Write("ClientDocs.csproj", $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{client}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var client = Path.Combine(Repository.Root, "CandyPack.Client", "CandyPack.Client.csproj");
+        using var project = new ScratchSite("ClientDocs", $"""<ProjectReference Include="{client}" />""");
         project.Write("ReaderTypes.cs", ReaderTypes);
         var count = 0;
         foreach (var page in pages)
