@@ -31,8 +31,8 @@ internal readonly record struct ChannelMessageId(long Time, long Sequence) : ICo
 
     public bool IsNone => Time == 0 && Sequence == 0 && Origin is null;
 
-    /// <summary>The shared part: the Redis stream id this id builds on.</summary>
-    public ChannelMessageId Shared => new(Time, Sequence);
+    /// <summary>The Redis stream id this id builds on (itself, unless it is an outage-time id).</summary>
+    public ChannelMessageId StreamId => new(Time, Sequence);
 
     public static bool operator <(ChannelMessageId left, ChannelMessageId right) => left.CompareTo(right) < 0;
 

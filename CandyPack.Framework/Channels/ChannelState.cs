@@ -135,7 +135,7 @@ internal sealed class ChannelState
     {
         lock (_gate)
         {
-            if (entry.Id.Shared <= _lastBackplaneId)
+            if (entry.Id.StreamId <= _lastBackplaneId)
             {
                 return;
             }
@@ -147,7 +147,7 @@ internal sealed class ChannelState
                 return;
             }
 
-            _lastBackplaneId = entry.Id.Shared;
+            _lastBackplaneId = entry.Id.StreamId;
             if (deliver && entry.Id > _lastId)
             {
                 DeliverLocked(entry);
@@ -203,12 +203,12 @@ internal sealed class ChannelState
 
             foreach (var (entry, deliver) in held ?? [])
             {
-                if (entry.Id.Shared <= _lastBackplaneId)
+                if (entry.Id.StreamId <= _lastBackplaneId)
                 {
                     continue;
                 }
 
-                _lastBackplaneId = entry.Id.Shared;
+                _lastBackplaneId = entry.Id.StreamId;
                 if (deliver && entry.Id > _lastId)
                 {
                     DeliverLocked(entry);

@@ -20,7 +20,7 @@ internal sealed partial class RedisChannelBackplane
             var previous = link.Tail;
 
             // While the outbox drains, a publish is appended behind it, so the outbox only shrinks.
-            var published = link.Mode == RedisChannelMode.Local ? DeliverHereAsync(link, message, previous, inDoubt: false) : SendAsync(link, message, previous);
+            var published = link.Mode == RedisChannelMode.Degraded ? DeliverHereAsync(link, message, previous, inDoubt: false) : SendAsync(link, message, previous);
             link.Tail = published;
             return published;
         }
@@ -54,7 +54,7 @@ internal sealed partial class RedisChannelBackplane
                 return id.ToString();
             }
 
-            if (link.Mode != RedisChannelMode.Local)
+            if (link.Mode != RedisChannelMode.Degraded)
             {
                 // Delivered here when the subscription or the catch-up brings it back, or at once if Redis goes away first.
                 link.Undelivered.Enqueue((id, message));
@@ -90,7 +90,7 @@ internal sealed partial class RedisChannelBackplane
                     StatusCodes.Status503ServiceUnavailable);
             }
 
-            if (link.Mode != RedisChannelMode.Local)
+            if (link.Mode != RedisChannelMode.Degraded)
             {
                 // The channel began to catch up while this publish waited: it must be caught up again to share the message.
                 StopSharing(link);
@@ -104,7 +104,7 @@ internal sealed partial class RedisChannelBackplane
     /// <summary>Under the channel's gate: stops sharing it, and delivers here what Redis appended for this instance but it has not delivered yet.</summary>
     private void StopSharing(RedisChannelLink link)
     {
-        link.Mode = RedisChannelMode.Local;
+        link.Mode = RedisChannelMode.Degraded;
         while (link.Undelivered.TryDequeue(out var appended))
         {
             if (appended.Id > link.State.LastBackplaneId)

@@ -18,7 +18,7 @@ internal sealed partial class RedisChannelBackplane
             try
             {
                 await _wake.WaitAsync(RetryInterval, stop);
-                if (Volatile.Read(ref _degraded) == 1 || !_links.Values.All(l => l.Mode == RedisChannelMode.Shared))
+                if (Volatile.Read(ref _degraded) == 1 || !_links.Values.All(l => l.Mode == RedisChannelMode.ThroughRedis))
                 {
                     await RecoverAsync();
                 }
@@ -66,7 +66,7 @@ internal sealed partial class RedisChannelBackplane
 
         // Channels catch up side by side, so a busy one holds up no other.
         var (caughtUp, shared) = (0, 0);
-        var behind = _links.Values.Where(l => l.Mode != RedisChannelMode.Shared).ToList();
+        var behind = _links.Values.Where(l => l.Mode != RedisChannelMode.ThroughRedis).ToList();
         await Parallel.ForEachAsync(behind, new ParallelOptions { MaxDegreeOfParallelism = CatchUpParallelism }, async (link, _) =>
         {
             var (c, s) = await RecoverAsync(link, outages);
@@ -76,7 +76,7 @@ internal sealed partial class RedisChannelBackplane
 
         lock (_linksGate)
         {
-            if (outages == _outages && _links.Values.All(l => l.Mode == RedisChannelMode.Shared) && Interlocked.Exchange(ref _degraded, 0) == 1)
+            if (outages == _outages && _links.Values.All(l => l.Mode == RedisChannelMode.ThroughRedis) && Interlocked.Exchange(ref _degraded, 0) == 1)
             {
                 _hub.Logger.LogInformation(
                     "Redis backplane of site {Site} is back: {CaughtUp} missed messages delivered, {Shared} local messages shared",
@@ -126,7 +126,7 @@ internal sealed partial class RedisChannelBackplane
                             return (0, shared);
                         }
 
-                        link.Mode = RedisChannelMode.Shared;
+                        link.Mode = RedisChannelMode.ThroughRedis;
                         deliveredHere = [.. link.DeliveredHere];
                         state.BeginCatchUp();
                         break;

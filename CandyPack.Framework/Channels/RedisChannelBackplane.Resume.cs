@@ -24,7 +24,7 @@ internal sealed partial class RedisChannelBackplane
         }
 
         var upTo = state.LastBackplaneId;
-        var from = after.Shared;
+        var from = after.StreamId;
         if (from.IsNone || upTo.IsNone || from > upTo)
         {
             // A plain id newer than this instance has delivered: what follows it comes live. Anything else cannot be
@@ -69,7 +69,7 @@ internal sealed partial class RedisChannelBackplane
     {
         lock (link.Gate)
         {
-            return link.Mode == RedisChannelMode.Shared;
+            return link.Mode == RedisChannelMode.ThroughRedis;
         }
     }
 

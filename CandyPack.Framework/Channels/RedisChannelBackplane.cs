@@ -126,11 +126,11 @@ internal sealed partial class RedisChannelBackplane : IDisposable
                 return;
             }
 
-            link = new RedisChannelLink(state, _hub.Now) { Mode = Volatile.Read(ref _degraded) == 0 ? RedisChannelMode.Shared : RedisChannelMode.Local };
+            link = new RedisChannelLink(state, _hub.Now) { Mode = Volatile.Read(ref _degraded) == 0 ? RedisChannelMode.ThroughRedis : RedisChannelMode.Degraded };
             _links[state] = link;
         }
 
-        if (link.Mode == RedisChannelMode.Shared)
+        if (link.Mode == RedisChannelMode.ThroughRedis)
         {
             _background.Run(TrackAsync(link), $"Redis backplane of site {_hub.Site}: reading where channel '{state.Name}' is in Redis");
         }
@@ -209,7 +209,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
         lock (link.Gate)
         {
             // A channel that is not shared reads this message back from the stream when it catches up.
-            if (link.Mode == RedisChannelMode.Shared)
+            if (link.Mode == RedisChannelMode.ThroughRedis)
             {
                 var deliveredHere = message.Origin == _origin && link.DeliveredHere.Contains(message.Number);
                 link.State.DeliverFromBackplane(entry, deliver: !deliveredHere);

@@ -1,16 +1,16 @@
 namespace CandyPack.Channels;
 
 /// <summary>
-/// Where a channel stands with Redis: <see cref="Shared"/> → (Redis away) <see cref="Local"/> → (Redis back)
-/// <see cref="Draining"/> → (outbox appended, missed messages read back) <see cref="Shared"/> again.
+/// Where a channel stands with Redis: <see cref="ThroughRedis"/> → (Redis away) <see cref="Degraded"/> → (Redis back)
+/// <see cref="Draining"/> → (outbox appended, missed messages read back) <see cref="ThroughRedis"/> again.
 /// </summary>
 internal enum RedisChannelMode
 {
     /// <summary>Publishes are appended through Redis, and this instance delivers what its subscription hears.</summary>
-    Shared,
+    ThroughRedis,
 
     /// <summary>Redis is away: publishes are delivered here first and kept in the outbox; the subscription is not listened to.</summary>
-    Local,
+    Degraded,
 
     /// <summary>
     /// Redis is back and the outbox is being appended. New publishes are appended behind it, so the outbox only

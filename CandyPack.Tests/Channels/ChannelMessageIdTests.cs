@@ -63,7 +63,7 @@ public sealed class ChannelMessageIdTests
         Assert.Multiple(() =>
         {
             Assert.That(parsed, Is.EqualTo(fromA));
-            Assert.That(parsed.Shared, Is.EqualTo(shared));
+            Assert.That(parsed.StreamId, Is.EqualTo(shared));
             Assert.That(fromA > shared, Is.True, "after the shared id it builds on");
             Assert.That(fromA < ChannelMessageId.FromOrigin(shared, "a1b2c3", 8), Is.True, "in the instance's publish order");
             Assert.That(fromA < new ChannelMessageId(1700000000000, 4), Is.True, "before the next shared id");
