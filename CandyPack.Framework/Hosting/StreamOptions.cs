@@ -9,6 +9,14 @@ public sealed class StreamOptions
     /// <summary>Messages a connection may have waiting to be written before it counts as a slow consumer. Default 1024.</summary>
     public int Queue { get; set; } = 1024;
 
+    /// <summary>
+    /// Bytes a connection may have waiting to be written before it counts as a slow consumer, whichever of this and
+    /// <see cref="Queue"/> comes first. Counted are a message's payload as framed for channels and a string's or byte
+    /// array's length; any other object counts when written, not while it waits. One message always fits, however
+    /// large. Default 8,388,608 (8 MiB).
+    /// </summary>
+    public int QueueBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>What happens to a slow consumer whose queue is full. Default <see cref="SlowConsumerPolicy.Disconnect"/>.</summary>
     public SlowConsumerPolicy SlowConsumer { get; set; } = SlowConsumerPolicy.Disconnect;
 

@@ -50,7 +50,7 @@ public sealed partial class CandyStream
         _route = route;
         _registry = registry;
         _logger = logger;
-        _queue = new StreamQueue(registry.Options.Queue);
+        _queue = new StreamQueue(registry.Options.Queue, registry.Options.QueueBytes);
         _onClose = new StreamCloseHandlers(route, logger);
         _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
         _inbox = transport.MaxUnreadBytes > 0 ? new StreamInbox(route, transport.MaxUnreadBytes, registry.Options.Queue, logger) : null;

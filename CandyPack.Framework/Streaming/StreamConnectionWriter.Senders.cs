@@ -100,7 +100,7 @@ internal sealed partial class StreamConnectionWriter
         {
             while (true)
             {
-                await queue.WaitForRoomAsync(cancellationToken);
+                await queue.WaitForRoomAsync(message, cancellationToken);
                 if (queue.TryWrite(message))
                 {
                     Wake();

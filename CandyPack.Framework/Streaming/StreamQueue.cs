@@ -1,17 +1,19 @@
 namespace CandyPack.Streaming;
 
 /// <summary>
-/// A stream's bounded queue (<c>stream.queue</c> messages) for what arrives while its connection is busy. A small ring
-/// made on first use and dropped again once drained, so an idle stream holds no buffer; pushed messages fail fast
-/// when it is full (the slow-consumer policy decides what then), pulled ones wait for room.
+/// A stream's bounded queue (<c>stream.queue</c> messages, <c>stream.queueBytes</c> bytes) for what arrives while its
+/// connection is busy. A small ring made on first use and dropped again once drained, so an idle stream holds no
+/// buffer; pushed messages fail fast when it is full (the slow-consumer policy decides what then), pulled ones wait for
+/// room. One message always fits, however large.
 /// </summary>
-internal sealed class StreamQueue(int capacity)
+internal sealed class StreamQueue(int capacity, int byteCapacity = int.MaxValue)
 {
     private const int FirstSize = 4;
 
     private StreamMessage[]? _ring;
     private int _head;
     private int _count;
+    private long _bytes;
     private bool _completed;
     private TaskCompletionSource? _room;
 
@@ -29,11 +31,13 @@ internal sealed class StreamQueue(int capacity)
     {
         lock (this)
         {
-            if (_completed || _count >= capacity)
+            var size = SizeOf(message);
+            if (_completed || _count >= capacity || (_count > 0 && _bytes + size > byteCapacity))
             {
                 return false;
             }
 
+            _bytes += size;
             var ring = _ring;
             if (ring is null || _count == ring.Length)
             {
@@ -61,6 +65,7 @@ internal sealed class StreamQueue(int capacity)
             var ring = _ring!;
             message = ring[_head];
             ring[_head] = default;
+            _bytes -= SizeOf(message);
             _head = (_head + 1) % ring.Length;
             Volatile.Write(ref _count, _count - 1);
             if (_count == 0)
@@ -70,7 +75,7 @@ internal sealed class StreamQueue(int capacity)
                 _ring = null;
             }
 
-            if (_room is not null && _count <= capacity / 2)
+            if (_room is not null && _count <= capacity / 2 && _bytes <= byteCapacity / 2)
             {
                 room = _room;
                 _room = null;
@@ -95,12 +100,12 @@ internal sealed class StreamQueue(int capacity)
         room?.TrySetResult();
     }
 
-    /// <summary>Completes when the queue has room again (or completed); a pulled producer then tries again.</summary>
-    public Task WaitForRoomAsync(CancellationToken cancellationToken)
+    /// <summary>Completes when the queue has room for <paramref name="message"/> again (or completed); a pulled producer then tries again.</summary>
+    public Task WaitForRoomAsync(in StreamMessage message, CancellationToken cancellationToken)
     {
         lock (this)
         {
-            if (_completed || _count < capacity)
+            if (_completed || _count == 0 || (_count < capacity && _bytes + SizeOf(message) <= byteCapacity))
             {
                 return Task.CompletedTask;
             }
@@ -109,6 +114,16 @@ internal sealed class StreamQueue(int capacity)
             return _room.Task.WaitAsync(cancellationToken);
         }
     }
+
+    /// <summary>What a waiting message holds that the queue can see: a channel message's framed payload, a string's or bytes' length.</summary>
+    private static long SizeOf(in StreamMessage message) => message.Data switch
+    {
+        SharedMessage shared => shared.Payload.Length,
+        string text => text.Length,
+        byte[] bytes => bytes.Length,
+        ReadOnlyMemory<byte> memory => memory.Length,
+        _ => 0,
+    };
 
     private StreamMessage[] Grow()
     {

@@ -35,6 +35,11 @@ internal sealed class StreamRegistry : IDisposable
             throw new CandyStartupException($"stream.queue must be at least 1 (it is {options.Queue}).");
         }
 
+        if (options.QueueBytes < 1)
+        {
+            throw new CandyStartupException($"stream.queueBytes must be at least 1 (it is {options.QueueBytes}).");
+        }
+
         for (var i = 0; i < Buckets; i++)
         {
             _open[i] = new ConcurrentDictionary<CandyStream, byte>();
@@ -102,15 +107,16 @@ internal sealed class StreamRegistry : IDisposable
         Hosting.CandyMetrics.SlowConsumers.Add(1);
         if (Options.SlowConsumer == SlowConsumerPolicy.DropNewest)
         {
-            _logger.LogDebug("Stream {Route}: queue of {Capacity} full, message dropped", route, Options.Queue);
+            _logger.LogDebug("Stream {Route}: queue of {Capacity} messages or {Bytes} bytes full, message dropped", route, Options.Queue, Options.QueueBytes);
             return true;
         }
 
         _logger.LogWarning(
-            "Stream {Route} to {Client}: the client fell {Capacity} messages behind and was disconnected (slow consumer; stream.queue in config.json)",
+            "Stream {Route} to {Client}: the client fell {Capacity} messages behind and was disconnected (slow consumer; stream.queue in config.json, or {Bytes} bytes: stream.queueBytes)",
             route,
             client,
-            Options.Queue);
+            Options.Queue,
+            Options.QueueBytes);
         return false;
     }
 

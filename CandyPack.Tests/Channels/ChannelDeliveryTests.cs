@@ -135,6 +135,36 @@ public sealed class ChannelDeliveryTests
         Assert.That(stream.IsOpen, Is.False, "cut as a slow consumer");
     }
 
+    [Test]
+    public void AConnectionsQueue_IsBoundedInBytes_FakeTransportThatNeverFlushes()
+    {
+        using var registry = new StreamRegistry(new StreamOptions { Queue = 1024, QueueBytes = 256 * 1024 }, NullLogger.Instance);
+        var transport = new StuckTransport();
+        var stream = Open(registry, transport);
+        var warm = 0;
+        while (stream.WrittenDirectly == 0)
+        {
+            Assert.That(warm++, Is.LessThan(1000), "no message found the connection idle");
+            Assert.That(stream.PushShared(new SharedMessage("0", null, "warm"u8.ToArray(), isText: true)), Is.True);
+            Assert.That(SpinWait.SpinUntil(() => transport.Written.Count == warm, TimeSpan.FromSeconds(30)), Is.True, "the warm-up message was written");
+        }
+
+        transport.NeverFlush = true;
+
+        // Messages of 16 KiB to a client that reads nothing: far fewer than stream.queue (1,024) are taken in before
+        // stream.queueBytes (256 KiB) makes the connection a slow consumer.
+        var payload = Encoding.UTF8.GetBytes(new string('x', 16 * 1024));
+        var accepted = 0;
+        while (stream.PushShared(new SharedMessage("1", null, payload, isText: true)))
+        {
+            accepted++;
+            Assert.That(accepted, Is.LessThan(1024), "a full stream.queue of 16 KiB messages was taken in: the byte bound did not hold");
+        }
+
+        Assert.That(accepted, Is.InRange(256 / 16, (256 / 16) + 3), "about stream.queueBytes of messages (plus one flush's worth written) before the cut");
+        Assert.That(stream.IsOpen, Is.False, "cut as a slow consumer");
+    }
+
     /// <summary>
     /// Publishes warm-up messages, each once the one before is written, until the fan-out wrote one itself into the idle
     /// connection: from then on the fan-out's own thread is the one that meets the transport's write.

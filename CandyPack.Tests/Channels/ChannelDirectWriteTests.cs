@@ -24,7 +24,7 @@ public sealed class ChannelDirectWriteTests
         Directory.CreateDirectory(_folder);
         await File.WriteAllTextAsync(
             Path.Combine(_folder, "config.json"),
-            """{ "stream": { "queue": 4096, "heartbeat": 0, "writeTimeout": 0 }, "channels": { "history": 10000, "historyAge": 300 } }""");
+            """{ "stream": { "queue": 4096, "queueBytes": 67108864, "heartbeat": 0, "writeTimeout": 0 }, "channels": { "history": 10000, "historyAge": 300 } }""");
         _server = await CandyServer.StartAsync(new SiteDefinition(_folder, typeof(ChannelSite).Assembly, typeof(ChannelSite).Namespace));
     }
 
