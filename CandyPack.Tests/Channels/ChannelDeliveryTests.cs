@@ -109,15 +109,7 @@ public sealed class ChannelDeliveryTests
         var transport = new StuckTransport();
         var stream = Open(registry, transport);
 
-        // Small messages, each once the one before is written, until one is written on this thread: the connection
-        // was idle then, and is idle again after it.
-        var warm = 0;
-        while (stream.WrittenDirectly == 0)
-        {
-            Assert.That(warm++, Is.LessThan(1000), "no message found the connection idle");
-            Assert.That(stream.PushShared(new SharedMessage("0", null, "warm"u8.ToArray(), isText: true)), Is.True);
-            Assert.That(SpinWait.SpinUntil(() => transport.Written.Count == warm, TimeSpan.FromSeconds(30)), Is.True, "the warm-up message was written");
-        }
+        UntilIdle(stream, transport);
 
         var before = transport.Written.Count;
         transport.NeverFlush = true;
@@ -141,13 +133,7 @@ public sealed class ChannelDeliveryTests
         using var registry = new StreamRegistry(new StreamOptions { Queue = 1024, QueueBytes = 256 * 1024 }, NullLogger.Instance);
         var transport = new StuckTransport();
         var stream = Open(registry, transport);
-        var warm = 0;
-        while (stream.WrittenDirectly == 0)
-        {
-            Assert.That(warm++, Is.LessThan(1000), "no message found the connection idle");
-            Assert.That(stream.PushShared(new SharedMessage("0", null, "warm"u8.ToArray(), isText: true)), Is.True);
-            Assert.That(SpinWait.SpinUntil(() => transport.Written.Count == warm, TimeSpan.FromSeconds(30)), Is.True, "the warm-up message was written");
-        }
+        UntilIdle(stream, transport);
 
         transport.NeverFlush = true;
 
@@ -177,6 +163,21 @@ public sealed class ChannelDeliveryTests
             Assert.That(sent++, Is.LessThan(1000), "no message found the connection idle");
             await channel.Publish(StuckTransport.WarmUp);
             Assert.That(await Eventually.TrueAsync(() => transport.Written.Count == sent), Is.True, "the warm-up message was written");
+        }
+    }
+
+    /// <summary>
+    /// Pushes small messages, each once the one before is written, until one is written on this thread: the connection
+    /// was idle then, and is idle again after it.
+    /// </summary>
+    private static void UntilIdle(CandyStream stream, StuckTransport transport)
+    {
+        var warm = 0;
+        while (stream.WrittenDirectly == 0)
+        {
+            Assert.That(warm++, Is.LessThan(1000), "no message found the connection idle");
+            Assert.That(stream.PushShared(new SharedMessage("0", null, "warm"u8.ToArray(), isText: true)), Is.True);
+            Assert.That(SpinWait.SpinUntil(() => transport.Written.Count == warm, TimeSpan.FromSeconds(30)), Is.True, "the warm-up message was written");
         }
     }
 

@@ -28,6 +28,9 @@ internal sealed class ChannelPresence : IDisposable
     private readonly TimeSpan _grace;
     private readonly TimeProvider _time;
     private readonly PresenceStore _store;
+
+    /// <summary>The store when it is Redis's: its entries expire unless renewed.</summary>
+    private readonly RedisPresenceStore? _shared;
     private readonly Hosting.BackgroundTasks _background;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationToken _stopping;
@@ -57,8 +60,8 @@ internal sealed class ChannelPresence : IDisposable
         }
 
         var timeout = TimeSpan.FromSeconds(options.PresenceTimeout);
-        var shared = new RedisPresenceStore(redis, hub.Site, timeout, hub.Logger);
-        _store = shared;
+        _shared = new RedisPresenceStore(redis, hub.Site, timeout, hub.Logger);
+        _store = _shared;
         _refresh = time.CreateTimer(static s => ((ChannelPresence)s!).Refresh(), this, timeout / 3, timeout / 3);
     }
 
@@ -155,7 +158,7 @@ internal sealed class ChannelPresence : IDisposable
     {
         try
         {
-            await ((RedisPresenceStore)_store).RefreshAsync();
+            await _shared!.RefreshAsync();
         }
         finally
         {
