@@ -8,14 +8,14 @@ namespace CandyPack.Channels;
 /// One channel on this instance: its subscribers, its history and the newest id. Under the lock only the id, the
 /// history append and the hand-over to the fan-out happen; serialising is done before, and the fan-out after, on the
 /// thread pool, one batch at a time, so every subscriber sees messages in id order while no publisher waits on
-/// subscribers. A message published here and one the Redis backplane hands over take the same way.
+/// subscribers. A message published here and one the Redis backplane hands over take the same way; where a channel
+/// stands with Redis is its <see cref="RedisChannelLink"/>'s business.
 /// </summary>
 internal sealed class ChannelState
 {
     private readonly Lock _gate = new();
     private readonly ChannelHistory _history;
     private readonly ChannelFanOut _fanOut;
-    private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
 
     public ChannelState(ChannelHub hub, string name, int history)
     {
@@ -63,20 +63,7 @@ internal sealed class ChannelState
         }
     }
 
-    /// <summary>The newest id that came from the backplane (Redis), where a catch-up resumes reading.</summary>
-    public ChannelMessageId LastBackplaneId
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastBackplaneId;
-            }
-        }
-    }
-
     private ChannelMessageId _lastId;
-    private ChannelMessageId _lastBackplaneId;
 
     /// <summary>
     /// Gives the next id (<see cref="ChannelMessageId.None"/> when this channel was retired: take the live one and
@@ -111,121 +98,30 @@ internal sealed class ChannelState
         return id;
     }
 
-    /// <summary>
-    /// Delivers here a message the backplane cannot share now, under an id of <paramref name="origin"/> (this
-    /// instance) that follows the newest shared id: see <see cref="ChannelMessageId"/>.
-    /// </summary>
-    public ChannelMessageId PublishFromOrigin(ReadOnlyMemory<byte> payload, string? eventName, bool isText, string origin, long number, long now)
+    /// <summary>Delivers a message the Redis backplane gives, under the id it chose (see <see cref="RedisChannelLink"/>).</summary>
+    public void Deliver(in ChannelHistoryEntry entry)
     {
-        ChannelMessageId id;
         lock (_gate)
         {
-            id = ChannelMessageId.FromOrigin(_lastBackplaneId, origin, number);
-            DeliverLocked(Entry(id, payload, eventName, isText, now));
+            DeliverLocked(entry);
         }
-
-        return id;
     }
 
-    /// <summary>
-    /// Takes a message in the order the backplane gives. One at or before the newest backplane id is a repeat and
-    /// dropped; with <paramref name="deliver"/> false (this instance delivered it first) only its id is noted.
-    /// </summary>
-    public void DeliverFromBackplane(in ChannelHistoryEntry entry, bool deliver)
+    /// <summary>As <see cref="Deliver"/>, unless this instance has delivered that id or a newer one already.</summary>
+    public void DeliverIfNewer(in ChannelHistoryEntry entry)
     {
         lock (_gate)
         {
-            if (entry.Id.StreamId <= _lastBackplaneId)
-            {
-                return;
-            }
-
-            if (_held is not null)
-            {
-                // The catch-up decides where the newest backplane id ends up, once it has read what came before.
-                _held.Add((entry, deliver));
-                return;
-            }
-
-            _lastBackplaneId = entry.Id.StreamId;
-            if (deliver && entry.Id > _lastId)
+            if (entry.Id > _lastId)
             {
                 DeliverLocked(entry);
             }
         }
-
     }
 
     /// <summary>Makes the entry of a message that came as UTF-8 bytes (through the backplane), once for every subscriber of this instance.</summary>
     public static ChannelHistoryEntry Entry(ChannelMessageId id, ReadOnlyMemory<byte> payload, string? eventName, bool isText, long now) =>
         new(id, now, new SharedMessage(id.ToString(), eventName, payload, isText));
-
-    /// <summary>Records that the backplane has reached <paramref name="id"/>, so a catch-up starts after it.</summary>
-    public void NoteBackplaneId(ChannelMessageId id)
-    {
-        lock (_gate)
-        {
-            if (id > _lastBackplaneId)
-            {
-                _lastBackplaneId = id;
-            }
-        }
-    }
-
-    /// <summary>Starts a catch-up: backplane messages are held until <see cref="EndCatchUp"/> has delivered what was missed.</summary>
-    public void BeginCatchUp()
-    {
-        lock (_gate)
-        {
-            _held ??= [];
-        }
-    }
-
-    /// <summary>Delivers the messages read back from the backplane, then the held ones, in id order and without duplicates.</summary>
-    public void EndCatchUp(List<ChannelHistoryEntry> missed, ChannelMessageId readUpTo)
-    {
-        lock (_gate)
-        {
-            var held = _held;
-            _held = null;
-            if (readUpTo > _lastBackplaneId)
-            {
-                _lastBackplaneId = readUpTo;
-            }
-
-            foreach (var entry in missed)
-            {
-                if (entry.Id > _lastId)
-                {
-                    DeliverLocked(entry);
-                }
-            }
-
-            foreach (var (entry, deliver) in held ?? [])
-            {
-                if (entry.Id.StreamId <= _lastBackplaneId)
-                {
-                    continue;
-                }
-
-                _lastBackplaneId = entry.Id.StreamId;
-                if (deliver && entry.Id > _lastId)
-                {
-                    DeliverLocked(entry);
-                }
-            }
-        }
-
-    }
-
-    /// <summary>Ends a catch-up that could not read: held messages are dropped, as the next catch-up reads them again.</summary>
-    public void AbandonCatchUp()
-    {
-        lock (_gate)
-        {
-            _held = null;
-        }
-    }
 
     /// <summary>
     /// Ends every subscriber's stream without an <c>end</c> event, so clients reconnect with their last id and learn
@@ -279,7 +175,7 @@ internal sealed class ChannelState
     {
         lock (_gate)
         {
-            if (Retired || _fanOut.Count > 0 || _held is not null)
+            if (Retired || _fanOut.Count > 0)
             {
                 return Retired;
             }

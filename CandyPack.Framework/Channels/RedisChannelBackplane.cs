@@ -11,52 +11,42 @@ namespace CandyPack.Channels;
 /// publishes it in the same atomic step, so every instance receives messages in id order.
 /// </summary>
 /// <remarks>
-/// When Redis fails or does not answer within <see cref="DefaultTimeoutMilliseconds"/>, every channel stops sharing:
-/// messages are delivered here under ids of this instance (see <see cref="ChannelMessageId"/>) and kept in an
-/// outbox, and pub/sub messages are left for the catch-up. A background loop waits for Redis, checks that the
-/// subscription hears again, then catches channels up side by side (see <see cref="RedisChannelMode"/>): it appends
-/// the outbox in batches, with new publishes appended behind it, reads back everything after the newest shared id
-/// it had delivered, and delivers what was published meanwhile, skipping what it delivered itself.
-/// Under a channel's <see cref="RedisChannelLink.Gate"/> only order is decided (ids, history, outbox, catch-up);
-/// the fan-out to this instance's subscribers runs afterwards on the thread pool, one delivery per channel at a
-/// time, so neither a publisher nor the subscription reader waits for a channel's subscribers.
+/// Each channel this instance uses has a <see cref="RedisChannelLink"/>, the state machine of where it stands with
+/// Redis. When Redis fails or does not answer within <see cref="DefaultTimeoutMilliseconds"/>, every channel stops
+/// sharing and delivers here first; <see cref="RedisCatchUp"/> waits for Redis, checks that the subscription hears
+/// again, and catches channels up side by side. The backplane itself connects, routes what the subscription hears to
+/// its channel, and tells the links when Redis is away. Neither a publisher nor the subscription reader waits for a
+/// channel's subscribers: the fan-out runs afterwards on the thread pool.
 /// </remarks>
-internal sealed partial class RedisChannelBackplane : IDisposable
+internal sealed class RedisChannelBackplane : IDisposable
 {
     /// <summary>How long a Redis command may take (unless the connection string sets <c>asyncTimeout</c>) before Redis counts as away.</summary>
     public const int DefaultTimeoutMilliseconds = 1000;
 
-    private const int OutboxLimit = 10_000;
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
-
     private readonly ChannelHub _hub;
     private readonly ConnectionMultiplexer _redis;
-    private readonly string _prefix;
-    private readonly string _firstHerePrefix;
-    private readonly RedisChannel _pubSub;
-    private readonly string _origin = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<ChannelState, RedisChannelLink> _links = new();
     private readonly Lock _linksGate = new();
-    private long _nextNumber;
     private readonly Hosting.BackgroundTasks _background;
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly RedisSubscriptionProbe _probe = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task _recovery = Task.CompletedTask;
+    private readonly RedisChannelSubscription _subscription;
+    private readonly RedisChannelResume _resume;
+    private readonly RedisCatchUp _catchUp;
+    private long _nextNumber;
     private int _degraded;
     private long _outages;
-    private int _subscribed;
 
     private RedisChannelBackplane(ChannelHub hub, ConnectionMultiplexer redis)
     {
         _hub = hub;
         _redis = redis;
         _background = new Hosting.BackgroundTasks(hub.Logger);
-        _prefix = "candy:" + hub.Site + ":channel:";
-        _firstHerePrefix = "candy:" + hub.Site + ":delivered-first:";
-        _pubSub = RedisChannel.Literal("candy:" + hub.Site + ":channels");
+        Streams = new RedisChannelStreams(redis, hub.Site, hub.HistoryLength);
+        _subscription = new RedisChannelSubscription(redis, Streams.PubSub, hub.Logger, hub.Site);
+        _subscription.Received += OnMessage;
+        _resume = new RedisChannelResume(this);
+        _catchUp = new RedisCatchUp(this);
         redis.ConnectionFailed += (_, e) => Degrade(e.Exception, $"{e.EndPoint} ({e.ConnectionType}: {e.FailureType})");
-        redis.ConnectionRestored += (_, _) => WakeRecovery();
+        redis.ConnectionRestored += (_, _) => _catchUp.Wake();
     }
 
     public bool IsConnected => _redis.IsConnected;
@@ -68,7 +58,25 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     public ISubscriber Subscriber => _redis.GetSubscriber();
 
     /// <summary>The pub/sub channel that carries every channel's messages of the site.</summary>
-    public RedisChannel PubSubChannel => _pubSub;
+    public RedisChannel PubSubChannel => Streams.PubSub;
+
+    /// <summary>The channels' streams and the commands that reach them.</summary>
+    internal RedisChannelStreams Streams { get; }
+
+    /// <summary>This instance's mark on the messages it publishes, new at every start.</summary>
+    internal string Origin { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    internal ChannelHub Hub => _hub;
+
+    internal long Now => _hub.Now;
+
+    /// <summary>Whether an outage has not ended yet (some channel may still deliver here first).</summary>
+    internal bool IsDegraded => Volatile.Read(ref _degraded) == 1;
+
+    /// <summary>How many times Redis went away since the start; an outage ends only if none began during its catch-up.</summary>
+    internal long Outages => Interlocked.Read(ref _outages);
+
+    internal ICollection<RedisChannelLink> Links => _links.Values;
 
     public static RedisChannelBackplane Connect(ChannelHub hub, string configuration)
     {
@@ -93,8 +101,7 @@ internal sealed partial class RedisChannelBackplane : IDisposable
             options.AsyncTimeout = DefaultTimeoutMilliseconds;
         }
 
-        // The per-user stream count is the one synchronous command (candy.Stream answers at once): it blocks a thread,
-        // so it gets the same bound rather than the client's default of five seconds.
+        // Synchronous commands get the same bound rather than the client's default of five seconds.
         if (!configuration.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
         {
             options.SyncTimeout = DefaultTimeoutMilliseconds;
@@ -111,30 +118,24 @@ internal sealed partial class RedisChannelBackplane : IDisposable
             backplane.Degrade(null, configuration);
         }
 
-        backplane._recovery = backplane.RecoverLoopAsync(backplane._stop.Token);
+        backplane._catchUp.Start();
         return backplane;
     }
 
-    /// <summary>Starts sharing a channel this instance has just begun to use, and learns where its stream is.</summary>
-    public void Track(ChannelState state)
+    /// <summary>Appends a message through Redis (or, while it is away, delivers it here first); returns its id.</summary>
+    public Task<string> PublishAsync(ChannelState state, object? data, string? eventName)
     {
-        RedisChannelLink link;
-        lock (_linksGate)
-        {
-            if (_links.ContainsKey(state))
-            {
-                return;
-            }
-
-            link = new RedisChannelLink(state, _hub.Now) { Mode = Volatile.Read(ref _degraded) == 0 ? RedisChannelMode.ThroughRedis : RedisChannelMode.Degraded };
-            _links[state] = link;
-        }
-
-        if (link.Mode == RedisChannelMode.ThroughRedis)
-        {
-            _background.Run(TrackAsync(link), $"Redis backplane of site {_hub.Site}: reading where channel '{state.Name}' is in Redis");
-        }
+        // Serialise before anything is sent, so a value that cannot be serialised throws and nothing goes out.
+        var payload = Streaming.SharedMessage.Serialize(data, _hub.Json);
+        return Link(state).PublishAsync(payload, eventName, data is string);
     }
+
+    /// <summary>Resuming a client from the shared stream, whichever instance gave its last id (see <see cref="RedisChannelResume"/>).</summary>
+    public Task<ChannelReplay?> TryReadAfterAsync(ChannelState state, ChannelMessageId after, long oldestAllowed) =>
+        _links.TryGetValue(state, out var link) ? _resume.TryReadAfterAsync(link, after, oldestAllowed) : Task.FromResult<ChannelReplay?>(null);
+
+    /// <summary>Starts sharing a channel this instance has just begun to use, and learns where its stream is.</summary>
+    public void Track(ChannelState state) => Link(state);
 
     /// <summary>
     /// Lets go of a channel the hub dropped as idle, unless it still holds messages delivered here during an outage:
@@ -144,117 +145,125 @@ internal sealed partial class RedisChannelBackplane : IDisposable
     {
         lock (_linksGate)
         {
-            if (_links.TryGetValue(state, out var link))
+            if (_links.TryGetValue(state, out var link) && link.Outbox.Count == 0)
             {
-                lock (link.Gate)
-                {
-                    if (link.Outbox.Count == 0)
-                    {
-                        _links.TryRemove(state, out _);
-                    }
-                }
+                _links.TryRemove(state, out _);
             }
+        }
+    }
+
+    /// <summary>Lets go of a retired channel whose outbox the catch-up has shared.</summary>
+    internal void Release(RedisChannelLink link)
+    {
+        lock (_linksGate)
+        {
+            _links.TryRemove(new KeyValuePair<ChannelState, RedisChannelLink>(link.State, link));
+        }
+    }
+
+    /// <summary>This instance's next number for a message it publishes: one running number, rising within every channel.</summary>
+    internal long NextNumber() => Interlocked.Increment(ref _nextNumber);
+
+    /// <summary>Learns where a channel's stream is, so a catch-up or a resume starts after it.</summary>
+    internal async Task LearnWhereAsync(RedisChannelLink link)
+    {
+        try
+        {
+            link.NoteSharedId(await Streams.NewestIdAsync(link.State.Name));
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            Degrade(e);
+        }
+    }
+
+    /// <summary>Redis failed a command: every channel stops sharing until the catch-up; logged once per outage.</summary>
+    internal void Degrade(Exception error) => Degrade(error, _redis.Configuration);
+
+    internal void WakeCatchUp() => _catchUp.Wake();
+
+    /// <summary>
+    /// Subscribes if needed and checks that the subscription hears; when it does not, every channel reads what it
+    /// missed from the stream (the subscription is made anew).
+    /// </summary>
+    internal async Task<bool> SubscriptionHearsAsync()
+    {
+        TrySubscribe();
+        if (await _subscription.HearsAsync())
+        {
+            return true;
+        }
+
+        Degrade(null, $"{_redis.Configuration} (pub/sub did not hear a probe within {RedisSubscriptionProbe.Timeout.TotalSeconds:0} s)");
+        await _subscription.SubscribeAgainAsync();
+        return false;
+    }
+
+    /// <summary>Ends the outage if every channel is shared again and Redis did not go away since <paramref name="outages"/>.</summary>
+    internal bool TryEndOutage(long outages)
+    {
+        lock (_linksGate)
+        {
+            return outages == _outages && _links.Values.All(l => l.Mode == RedisChannelMode.ThroughRedis) && Interlocked.Exchange(ref _degraded, 0) == 1;
         }
     }
 
     public void Dispose()
     {
-        _stop.Cancel();
-        try
-        {
-            _recovery.GetAwaiter().GetResult();
-        }
-        catch (Exception e)
-        {
-            _hub.Logger.LogError(e, "Redis backplane of site {Site}: the catch-up loop failed while shutting down", _hub.Site);
-        }
-
+        _catchUp.Dispose();
         _redis.Dispose();
-        _stop.Dispose();
-        _wake.Dispose();
     }
+
+    /// <summary>Redis is away or not answering: StackExchange.Redis reports a timeout as a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>.</summary>
+    internal static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 
     private RedisChannelLink Link(ChannelState state)
     {
-        if (!_links.TryGetValue(state, out var link))
+        if (_links.TryGetValue(state, out var link))
         {
-            Track(state);
-            link = _links[state];
+            return link;
+        }
+
+        lock (_linksGate)
+        {
+            if (_links.TryGetValue(state, out link))
+            {
+                return link;
+            }
+
+            link = new RedisChannelLink(state, this, _hub.Now, shared: !IsDegraded);
+            _links[state] = link;
+        }
+
+        if (link.Mode == RedisChannelMode.ThroughRedis)
+        {
+            _background.Run(LearnWhereAsync(link), $"Redis backplane of site {_hub.Site}: reading where channel '{state.Name}' is in Redis");
         }
 
         return link;
     }
 
-    private void OnMessage(ChannelMessage received)
+    private void OnMessage(string channel, RedisMessage message)
     {
-        ReadOnlyMemory<byte> bytes = (byte[]?)received.Message ?? [];
-        if (_probe.IsProbe(bytes.Span))
-        {
-            return;
-        }
-
-        if (!RedisChannelWire.TryParse(bytes, out var channel, out var message))
-        {
-            _hub.Logger.LogWarning("Redis channel {PubSub}: a message that is not a channel message was ignored", _pubSub);
-            return;
-        }
-
         // Only channels this instance knows matter: one someone subscribed to or published on here.
-        if (!_hub.TryGet(channel, out var state) || !_links.TryGetValue(state, out var link))
+        if (_hub.TryGet(channel, out var state) && _links.TryGetValue(state, out var link))
         {
-            return;
-        }
-
-        var entry = ChannelState.Entry(message.Id, message.Payload, message.Event, message.IsText, _hub.Now);
-        lock (link.Gate)
-        {
-            // A channel that is not shared reads this message back from the stream when it catches up.
-            if (link.Mode == RedisChannelMode.ThroughRedis)
-            {
-                var deliveredHere = message.Origin == _origin && link.DeliveredHere.Contains(message.Number);
-                link.State.DeliverFromBackplane(entry, deliver: !deliveredHere);
-                // Not the message itself: while a catch-up holds messages back, only what was delivered is forgotten.
-                link.ForgetDelivered();
-            }
+            link.Receive(ChannelState.Entry(message.Id, message.Payload, message.Event, message.IsText, _hub.Now), message.Origin, message.Number);
         }
     }
 
     private void TrySubscribe()
     {
-        if (Interlocked.CompareExchange(ref _subscribed, 1, 0) != 0)
-        {
-            return;
-        }
-
         try
         {
-            // A queue delivers messages one at a time in arrival order, which is id order.
-            _redis.GetSubscriber().Subscribe(_pubSub).OnMessage(OnMessage);
+            _subscription.EnsureSubscribed();
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            Volatile.Write(ref _subscribed, 0);
-            Degrade(e, _redis.Configuration);
+            Degrade(e);
         }
     }
 
-    private async Task TrackAsync(RedisChannelLink link)
-    {
-        try
-        {
-            var newest = await _redis.GetDatabase().StreamRangeAsync(Key(link.State), "-", "+", 1, Order.Descending);
-            if (newest.Length > 0)
-            {
-                link.State.NoteBackplaneId(RedisChannelWire.Id(newest[0]));
-            }
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            Degrade(e, _redis.Configuration);
-        }
-    }
-
-    /// <summary>Stops sharing every channel until the catch-up; logged once per outage.</summary>
     private void Degrade(Exception? error, string? where)
     {
         lock (_linksGate)
@@ -270,30 +279,10 @@ internal sealed partial class RedisChannelBackplane : IDisposable
 
             foreach (var link in _links.Values)
             {
-                lock (link.Gate)
-                {
-                    StopSharing(link);
-                }
+                link.StopSharing();
             }
         }
 
-        WakeRecovery();
+        _catchUp.Wake();
     }
-
-    private void WakeRecovery()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
-    }
-
-    /// <summary>Redis is away or not answering: StackExchange.Redis reports a timeout as a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>.</summary>
-    internal static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
-
-    private int MaxLength => Math.Max(_hub.HistoryLength, 1);
-
-    private RedisKey Key(ChannelState state) => _prefix + state.Name;
-
-    private RedisKey FirstHereKey(ChannelState state) => _firstHerePrefix + state.Name;
 }

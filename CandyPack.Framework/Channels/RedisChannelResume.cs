@@ -1,29 +1,27 @@
-using StackExchange.Redis;
-
 namespace CandyPack.Channels;
 
-/// <summary>Resuming a client from the shared stream, whichever instance gave its last id.</summary>
-internal sealed partial class RedisChannelBackplane
+/// <summary>Resuming a client from a channel's shared stream, whichever instance gave its last id.</summary>
+internal sealed class RedisChannelResume(RedisChannelBackplane backplane)
 {
     /// <summary>
     /// What a client that last saw <paramref name="after"/> missed, read from the shared stream up to the newest id
     /// delivered here (later ones reach the client live); <see langword="null"/> when the channel is not shared now,
     /// so the caller falls back to this instance's history.
     /// </summary>
-    public async Task<ChannelReplay?> TryReadAfterAsync(ChannelState state, ChannelMessageId after, long oldestAllowed)
+    public async Task<ChannelReplay?> TryReadAfterAsync(RedisChannelLink link, ChannelMessageId after, long oldestAllowed)
     {
-        if (!_links.TryGetValue(state, out var link) || !IsShared(link))
+        if (link.Mode != RedisChannelMode.ThroughRedis)
         {
             return null;
         }
 
-        if (state.LastBackplaneId.IsNone)
+        if (link.LastSharedId.IsNone)
         {
             // The channel is new here (this instance may have just started): learn where the stream is first.
-            await TrackAsync(link);
+            await backplane.LearnWhereAsync(link);
         }
 
-        var upTo = state.LastBackplaneId;
+        var upTo = link.LastSharedId;
         var from = after.StreamId;
         if (from.IsNone || upTo.IsNone || from > upTo)
         {
@@ -34,15 +32,15 @@ internal sealed partial class RedisChannelBackplane
 
         try
         {
-            var database = _redis.GetDatabase();
-            var entries = await database.StreamRangeAsync(Key(state), from.ToString(), upTo.ToString());
+            var channel = link.State.Name;
+            var entries = await backplane.Streams.RangeAsync(channel, from.ToString(), upTo.ToString());
             if (entries.Length == 0 || RedisChannelWire.Id(entries[0]) != from)
             {
                 return ChannelReplay.ResetTo(upTo);
             }
 
             var messages = entries.Skip(1).Select(RedisChannelWire.Read).ToList();
-            var seen = after.Origin is null ? null : await SeenFromOriginAsync(database, state, after, messages);
+            var seen = after.Origin is null ? null : await SeenFromOriginAsync(channel, after, messages);
             if (seen is not null && !seen.Contains(after.Local))
             {
                 // The instance that gave the id has not shared the message yet: exactness is impossible.
@@ -55,21 +53,13 @@ internal sealed partial class RedisChannelBackplane
                 return ChannelReplay.ResetTo(upTo);
             }
 
-            var now = _hub.Now;
+            var now = backplane.Now;
             return new ChannelReplay(false, [.. missed.Select(m => ChannelState.Entry(m.Id, m.Payload, m.Event, m.IsText, now))], RedisChannelWire.Id(entries[^1]));
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
         {
-            Degrade(e, _redis.Configuration);
+            backplane.Degrade(e);
             return null;
-        }
-    }
-
-    private static bool IsShared(RedisChannelLink link)
-    {
-        lock (link.Gate)
-        {
-            return link.Mode == RedisChannelMode.ThroughRedis;
         }
     }
 
@@ -78,7 +68,7 @@ internal sealed partial class RedisChannelBackplane
     /// seen: those its origin delivered first (during the outage), told by the entry or, for an append that timed out
     /// and ran anyway, by the set the catch-up wrote.
     /// </summary>
-    private async Task<HashSet<long>> SeenFromOriginAsync(IDatabase database, ChannelState state, ChannelMessageId after, List<RedisMessage> messages)
+    private async Task<HashSet<long>> SeenFromOriginAsync(string channel, ChannelMessageId after, List<RedisMessage> messages)
     {
         var seen = new HashSet<long>();
         var unsure = new List<long>();
@@ -92,7 +82,7 @@ internal sealed partial class RedisChannelBackplane
 
         if (unsure.Count > 0)
         {
-            var members = await database.SetContainsAsync(FirstHereKey(state), [.. unsure.Select(n => (RedisValue)FirstHereMember(after.Origin!, n))]);
+            var members = await backplane.Streams.WereDeliveredFirstAsync(channel, after.Origin!, unsure);
             for (var i = 0; i < unsure.Count; i++)
             {
                 if (members[i])

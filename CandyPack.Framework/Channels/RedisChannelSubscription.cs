@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace CandyPack.Channels;
+
+/// <summary>
+/// The one pub/sub subscription that brings every channel message of the site to this instance, in id order, and
+/// whether it hears: see <see cref="RedisSubscriptionProbe"/>.
+/// </summary>
+internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, RedisChannel pubSub, ILogger logger, string site)
+{
+    private readonly RedisSubscriptionProbe _probe = new();
+    private int _subscribed;
+
+    /// <summary>A channel message heard: the channel's name and the message.</summary>
+    public event Action<string, RedisMessage>? Received;
+
+    /// <summary>Subscribes unless it has.</summary>
+    /// <exception cref="RedisException">Redis is away.</exception>
+    public void EnsureSubscribed()
+    {
+        if (Interlocked.CompareExchange(ref _subscribed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // A queue delivers messages one at a time in arrival order, which is id order.
+            redis.GetSubscriber().Subscribe(pubSub).OnMessage(OnMessage);
+        }
+        catch
+        {
+            Volatile.Write(ref _subscribed, 0);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks with a probe that the subscription hears. The client resubscribes by itself after a reconnect, without
+    /// waiting for Redis to confirm: when Redis fails again meanwhile, the subscription can be lost while the client
+    /// believes it holds it; then <see cref="SubscribeAgainAsync"/>.
+    /// </summary>
+    public Task<bool> HearsAsync() => _probe.SendAsync(redis.GetSubscriber(), pubSub);
+
+    /// <summary>Makes the subscription anew, for one that did not hear its probe.</summary>
+    public async Task SubscribeAgainAsync()
+    {
+        var subscriber = redis.GetSubscriber();
+        await subscriber.UnsubscribeAsync(pubSub);
+        (await subscriber.SubscribeAsync(pubSub)).OnMessage(OnMessage);
+        logger.LogWarning("Redis backplane of site {Site}: the subscription did not hear its probe and was made again", site);
+    }
+
+    private void OnMessage(ChannelMessage received)
+    {
+        ReadOnlyMemory<byte> bytes = (byte[]?)received.Message ?? [];
+        if (_probe.IsProbe(bytes.Span))
+        {
+            return;
+        }
+
+        if (!RedisChannelWire.TryParse(bytes, out var channel, out var message))
+        {
+            logger.LogWarning("Redis channel {PubSub}: a message that is not a channel message was ignored", pubSub);
+            return;
+        }
+
+        Received?.Invoke(channel, message);
+    }
+}
