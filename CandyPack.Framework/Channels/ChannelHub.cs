@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Text.Json;
 using CandyPack.Channels.Presence;
+using CandyPack.Identity;
 using CandyPack.Streaming;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +15,7 @@ namespace CandyPack.Channels;
 /// A site's channels: publishing, subscribing with resume, authorization, and the backplane that carries messages
 /// between host instances (in process, or Redis when <c>"redis"</c> is configured).
 /// </summary>
-internal sealed partial class ChannelHub : ICandyChannels, IDisposable
+internal sealed class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
@@ -22,6 +25,8 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
     private readonly ChannelRegistry _registry;
     private RedisChannelBackplane? _redis;
     private IChannelAuthorizer[]? _authorizers;
+    private ChannelPresence? _presence;
+    private SubscribeTokens? _tokens;
 
     public ChannelHub(string site, CandyOptions options, ILogger logger, TimeProvider? time = null)
     {
@@ -57,6 +62,11 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>The site's presence; <see langword="null"/> until <see cref="Start"/>.</summary>
+    public ChannelPresence? Presence => _presence;
+
+    public SubscribeTokens Tokens => _tokens ?? throw NotStarted();
+
     /// <summary>The backplane, when Redis is configured; tests reach it to watch reconnects.</summary>
     internal RedisChannelBackplane? Redis => _redis;
 
@@ -70,8 +80,13 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
             _redis = RedisChannelBackplane.Connect(this, RedisConfiguration);
         }
 
-        StartIdentity(services);
+        _tokens = new SubscribeTokens(services.GetRequiredService<IDataProtectionProvider>(), _time);
+        _presence = new ChannelPresence(this, _options, _redis is { } redis ? () => redis.Database : null, _time);
     }
+
+    /// <summary>The presence part of a subscription, checked before its stream opens (see <see cref="ChannelPresence.Prepare"/>).</summary>
+    public PresenceSubscription PrepareSubscription(string channel, SubscribeOptions? options, ClaimsPrincipal user) =>
+        (_presence ?? throw NotStarted()).Prepare(channel, options, user);
 
     /// <summary>Every channel known here: its subscribers on this instance and the messages in its history (the dashboard's view).</summary>
     internal IReadOnlyList<(string Name, int Subscribers, int History)> Snapshot() =>
@@ -248,6 +263,8 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     /// <summary>Messages received before this (milliseconds) are older than <c>historyAge</c>: never replayed.</summary>
     private long OldestAllowed => _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
+
+    private InvalidOperationException NotStarted() => new($"The channels of site {Site} have not started yet.");
 
     private static void ValidateName(string name)
     {

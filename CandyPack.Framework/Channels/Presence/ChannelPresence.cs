@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Json;
+using CandyPack.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -63,6 +65,25 @@ internal sealed class ChannelPresence : IDisposable
         _shared = new RedisPresenceStore(redis, hub.Site, timeout, hub.Logger);
         _store = _shared;
         _refresh = time.CreateTimer(static s => ((ChannelPresence)s!).Refresh(), this, timeout / 3, timeout / 3);
+    }
+
+    /// <summary>The presence part of a subscription to <paramref name="channel"/>, checked before its stream opens.</summary>
+    /// <exception cref="InvalidOperationException">The options ask for presence on a channel that keeps none.</exception>
+    /// <exception cref="ArgumentException">The info object is too large.</exception>
+    public PresenceSubscription Prepare(string channel, SubscribeOptions? options, ClaimsPrincipal user)
+    {
+        if (!IsEnabled(channel))
+        {
+            if (options is { JoinLeave: true } or { Info: not null })
+            {
+                throw new InvalidOperationException(
+                    $"Channel '{channel}' keeps no presence, so it has no join/leave events and no connection info. Add it (or a pattern such as \"{channel}*\") to channels.presence in config.json.");
+            }
+
+            return PresenceSubscription.None;
+        }
+
+        return new PresenceSubscription(this, UserIds.Of(user), InfoOf(options?.Info), options?.JoinLeave != true);
     }
 
     /// <summary>True when <paramref name="channel"/> matches a <c>channels.presence</c> entry: its name, or a prefix ending in <c>*</c>.</summary>
