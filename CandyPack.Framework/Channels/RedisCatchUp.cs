@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -88,6 +89,7 @@ internal sealed class RedisCatchUp(RedisChannelBackplane backplane) : IDisposabl
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var (caughtUp, shared) = (0, 0);
         var behind = backplane.Links.Where(l => l.Mode != RedisChannelMode.ThroughRedis).ToList();
         await Parallel.ForEachAsync(behind, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (link, _) =>
@@ -100,7 +102,8 @@ internal sealed class RedisCatchUp(RedisChannelBackplane backplane) : IDisposabl
         if (backplane.TryEndOutage(outages))
         {
             Logger.LogInformation(
-                "Redis backplane of site {Site} is back: {CaughtUp} missed messages delivered, {Shared} local messages shared", Site, caughtUp, shared);
+                "Redis backplane of site {Site} is back: {CaughtUp} missed messages delivered, {Shared} local messages shared, every channel caught up in {Milliseconds:0} ms",
+                Site, caughtUp, shared, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

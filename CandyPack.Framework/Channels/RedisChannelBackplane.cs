@@ -23,6 +23,8 @@ internal sealed class RedisChannelBackplane : IDisposable
     /// <summary>How long a Redis command may take (unless the connection string sets <c>asyncTimeout</c>) before Redis counts as away.</summary>
     public const int DefaultTimeoutMilliseconds = 1000;
 
+    private static readonly TimeSpan ReconnectInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly ChannelHub _hub;
     private readonly ConnectionMultiplexer _redis;
     private readonly ConcurrentDictionary<ChannelState, RedisChannelLink> _links = new();
@@ -90,11 +92,14 @@ internal sealed class RedisChannelBackplane : IDisposable
             throw new CandyStartupException($"Site {hub.Site}: \"redis\" in config.json is not a Redis connection string ('{configuration}'): {e.Message}", e);
         }
 
-        // Start even when Redis is down, fail commands at once instead of queueing them, and retry every second.
-        // A paused Redis keeps its sockets open, so only a short command timeout keeps publishes from waiting on it.
+        // Start even when Redis is down, fail commands at once instead of queueing them, and retry four times a second:
+        // the client reconnects only on its heartbeat, so with its default of a second publishing came back up to two
+        // seconds after Redis. A paused Redis keeps its sockets open, so only a short command timeout (also checked on
+        // the heartbeat) keeps publishes from waiting on it.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ReconnectRetryPolicy = new LinearRetry(1000);
+        options.HeartbeatInterval = ReconnectInterval;
+        options.ReconnectRetryPolicy = new LinearRetry((int)ReconnectInterval.TotalMilliseconds);
         options.ClientName ??= "candypack-" + hub.Site;
         if (!configuration.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
         {

@@ -92,6 +92,7 @@ public sealed class RedisCatchUpTests
             var caughtUp = await Eventually.TrueAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("Redis backplane of site", StringComparison.Ordinal) && e.Message.Contains("is back", StringComparison.Ordinal)), BackDeadline);
             TestContext.Out.WriteLine(
                 $"{acknowledged.Sum(a => a.Count)} acknowledged, {refusedCount} refused ({refusedWhileBack} after publishing worked again); first publish {firstPublishBack.TotalMilliseconds:0} ms after Redis answered, quiet channel shared after {quietBack.TotalMilliseconds:0} ms");
+            TestContext.Out.WriteLine(server.Logs.Entries.LastOrDefault(e => e.Message.Contains("is back", StringComparison.Ordinal)).Message);
 
             await channels.Channel(busy).Publish(new { n = -1 });
             await channels.Channel(quiet).Publish(new { n = -1 });
