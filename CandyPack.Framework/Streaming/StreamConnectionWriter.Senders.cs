@@ -19,7 +19,7 @@ internal sealed partial class StreamConnectionWriter
             return true;
         }
 
-        if (!queue.TryWrite(message))
+        if (!queue.TryWrite(Queueable(message)))
         {
             return false;
         }
@@ -76,6 +76,7 @@ internal sealed partial class StreamConnectionWriter
     /// <summary>Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast producer's messages share flushes.</summary>
     public ValueTask<bool> PullAsync(StreamMessage message, CancellationToken cancellationToken)
     {
+        message = Queueable(message);
         if (queue.TryWrite(message))
         {
             Wake();
@@ -91,6 +92,28 @@ internal sealed partial class StreamConnectionWriter
         if (TryClaim())
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// A message about to wait in the queue: an object is serialised now, once, so the queue counts its bytes
+    /// (<c>stream.queueBytes</c>) and its writer writes those bytes. One written straight into an idle connection is
+    /// serialised there instead, also once.
+    /// </summary>
+    private StreamMessage Queueable(in StreamMessage message)
+    {
+        if (message.Kind != StreamMessageKind.Data || message.Data is string or null)
+        {
+            return message;
+        }
+
+        try
+        {
+            return message.WithJson(transport.Serialize(message.Data));
+        }
+        catch (Exception e) when (IsUnserialisable(e))
+        {
+            return Unserialisable(message, e);
         }
     }
 

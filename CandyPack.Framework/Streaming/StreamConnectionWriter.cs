@@ -298,10 +298,19 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         {
             transport.Write(message);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
+        catch (Exception e) when (IsUnserialisable(e))
         {
-            logger.LogError(e, "Stream {Route}: a message of type {Type} could not be serialised; an error message was sent instead", stream.Route, message.Data?.GetType().FullName);
-            transport.Write(StreamMessage.Message(new StreamError($"A message of type {message.Data?.GetType().Name} could not be serialised: {e.Message}")));
+            transport.Write(Unserialisable(message, e));
         }
+    }
+
+    private static bool IsUnserialisable(Exception e) =>
+        e is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException;
+
+    /// <summary>Logs a message whose data could not be serialised; the error message the client gets instead.</summary>
+    private StreamMessage Unserialisable(in StreamMessage message, Exception e)
+    {
+        logger.LogError(e, "Stream {Route}: a message of type {Type} could not be serialised; an error message was sent instead", stream.Route, message.Data?.GetType().FullName);
+        return StreamMessage.Message(new StreamError($"A message of type {message.Data?.GetType().Name} could not be serialised: {e.Message}"));
     }
 }
