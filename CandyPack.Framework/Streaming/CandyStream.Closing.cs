@@ -90,7 +90,7 @@ public sealed partial class CandyStream
     /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
     /// failure and the <c>end</c> event, so nothing the handler did can land after the end.
     /// </summary>
-    internal ValueTask EndAsync() => _writer.EndAsync();
+    internal ValueTask FinishResponseAsync() => _writer.FinishResponseAsync();
 
     /// <summary>Called by the writer when it has stopped: the one place a stream finishes closing.</summary>
     internal void Finish()

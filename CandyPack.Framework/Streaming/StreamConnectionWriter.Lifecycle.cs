@@ -119,11 +119,11 @@ internal sealed partial class StreamConnectionWriter
 
     /// <summary>
     /// Awaited by the request's endpoint once its handler has returned: completes when the stream has finished and
-    /// what follows the drained queue is written (the failure, a reconnection hint, and <c>end</c> when the stream
-    /// ended on purpose). Whichever comes second, this call or the writer finishing, writes that ending; an idle stream
-    /// waits here with no task or suspended method of its own.
+    /// the closing messages that follow the drained queue are written (the failure, a reconnection hint, and <c>end</c>
+    /// when the stream ended on purpose). Whichever arrives second, this call or the writer finishing, writes them; an
+    /// idle stream waits here with no task or suspended method of its own.
     /// </summary>
-    public ValueTask EndAsync()
+    public ValueTask FinishResponseAsync()
     {
         if (!Volatile.Read(ref _started))
         {
@@ -131,25 +131,25 @@ internal sealed partial class StreamConnectionWriter
             return default;
         }
 
-        if (Interlocked.CompareExchange(ref _end, EndAwaited, EndNone) == EndWriterFinished)
+        if (Interlocked.CompareExchange(ref _rendezvous, EndpointArrived, NeitherArrived) == WriterArrived)
         {
-            return WriteEndingAsync();
+            return WriteClosingAsync();
         }
 
-        return new ValueTask(this, _ended.Version);
+        return new ValueTask(this, _closingWritten.Version);
     }
 
-    void IValueTaskSource.GetResult(short token) => _ended.GetResult(token);
+    void IValueTaskSource.GetResult(short token) => _closingWritten.GetResult(token);
 
-    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _ended.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _closingWritten.GetStatus(token);
 
     void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _ended.OnCompleted(continuation, state, token, flags);
+        _closingWritten.OnCompleted(continuation, state, token, flags);
 
-    /// <summary>Called by the owner as it finishes: the endpoint already waits, so the ending is written now.</summary>
-    private void Ended()
+    /// <summary>Called by the owner as it finishes: if the endpoint already waits, the closing messages are written now.</summary>
+    private void WriterArrives()
     {
-        if (Interlocked.CompareExchange(ref _end, EndWriterFinished, EndNone) != EndAwaited)
+        if (Interlocked.CompareExchange(ref _rendezvous, WriterArrived, NeitherArrived) != EndpointArrived)
         {
             return;
         }
@@ -157,34 +157,34 @@ internal sealed partial class StreamConnectionWriter
         ValueTask writing;
         try
         {
-            writing = WriteEndingAsync();
+            writing = WriteClosingAsync();
         }
         catch (Exception e)
         {
-            _ended.SetException(e);
+            _closingWritten.SetException(e);
             return;
         }
 
         if (writing.IsCompletedSuccessfully)
         {
-            _ended.SetResult(true);
+            _closingWritten.SetResult(true);
             return;
         }
 
         _ = SignalWhenWrittenAsync(writing);
     }
 
-    /// <summary>Hands the outcome of a slow ending write to the waiting endpoint; nothing escapes it.</summary>
+    /// <summary>Hands the outcome of a slow closing write to the waiting endpoint; nothing escapes it.</summary>
     private async Task SignalWhenWrittenAsync(ValueTask writing)
     {
         try
         {
             await writing;
-            _ended.SetResult(true);
+            _closingWritten.SetResult(true);
         }
         catch (Exception e)
         {
-            _ended.SetException(e);
+            _closingWritten.SetException(e);
         }
     }
 
@@ -192,11 +192,11 @@ internal sealed partial class StreamConnectionWriter
     /// Writes the failure, a reconnection hint and <c>end</c>, then lets the transport close the connection the way the
     /// stream ended (a WebSocket's close status); the stream has finished, so nobody else writes to it any more.
     /// </summary>
-    private async ValueTask WriteEndingAsync()
+    private async ValueTask WriteClosingAsync()
     {
         try
         {
-            await WriteEndingMessagesAsync();
+            await WriteClosingMessagesAsync();
         }
         finally
         {
@@ -204,7 +204,7 @@ internal sealed partial class StreamConnectionWriter
         }
     }
 
-    private ValueTask WriteEndingMessagesAsync()
+    private ValueTask WriteClosingMessagesAsync()
     {
         var ending = stream.Ending;
         if (ending is StreamEnding.Cut or StreamEnding.Refused || context.RequestAborted.IsCancellationRequested)
@@ -237,7 +237,7 @@ internal sealed partial class StreamConnectionWriter
                 var flush = FlushAsync(written);
                 if (!flush.IsCompleted)
                 {
-                    return AwaitEndingFlushAsync(flush);
+                    return AwaitClosingFlushAsync(flush);
                 }
 
                 _ = flush.Result;
@@ -245,13 +245,13 @@ internal sealed partial class StreamConnectionWriter
         }
         catch (Exception e) when (IsConnectionGone(e))
         {
-            EndingLost();
+            ClosingLost();
         }
 
         return default;
     }
 
-    private async ValueTask AwaitEndingFlushAsync(ValueTask<FlushResult> flush)
+    private async ValueTask AwaitClosingFlushAsync(ValueTask<FlushResult> flush)
     {
         try
         {
@@ -259,9 +259,9 @@ internal sealed partial class StreamConnectionWriter
         }
         catch (Exception e) when (IsConnectionGone(e))
         {
-            EndingLost();
+            ClosingLost();
         }
     }
 
-    private void EndingLost() => logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
+    private void ClosingLost() => logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
 }

@@ -12,7 +12,7 @@ namespace CandyPack.Streaming;
 /// while it is owned waits in the queue and the owner writes it too, flushing once for all. A flush the client holds
 /// up (backpressure, or a transport whose send is asynchronous) passes ownership to a continuation that awaits it, so
 /// no sender ever waits for a client. Once the stream closes and the queue is drained, the owner finishes the stream;
-/// then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the failure
+/// then <see cref="FinishResponseAsync"/>, called by the request's endpoint once its handler has returned, writes the failure
 /// the stream closed with and the <c>end</c> event.
 /// </summary>
 internal sealed partial class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
@@ -24,17 +24,21 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     private const int Owned = 1;
     private const int Finished = 2;
 
-    private const int EndNone = 0;
-    private const int EndAwaited = 1;
-    private const int EndWriterFinished = 2;
+    private const int NeitherArrived = 0;
+    private const int EndpointArrived = 1;
+    private const int WriterArrived = 2;
 
     /// <summary>Who may write: nobody (idle), one thread or continuation (owned), nobody ever again (finished). Owned until opened.</summary>
     private int _owner = Owned;
     private bool _started;
     private bool _opened;
     private TaskCompletionSource? _done;
-    private int _end;
-    private ManualResetValueTaskSourceCore<bool> _ended = new() { RunContinuationsAsynchronously = true };
+    /// <summary>
+    /// Where the endpoint (<see cref="FinishResponseAsync"/>) and the writer finishing meet: whichever arrives second
+    /// writes the closing messages; the endpoint waits on <see cref="_closingWritten"/> if it came first.
+    /// </summary>
+    private int _rendezvous;
+    private ManualResetValueTaskSourceCore<bool> _closingWritten = new() { RunContinuationsAsynchronously = true };
     private long _lastDataWrite = Environment.TickCount64;
     private long _flushPendingSince;
     private long _lastBeat;
@@ -267,7 +271,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         finally
         {
             Volatile.Read(ref _done)?.TrySetResult();
-            Ended();
+            WriterArrives();
         }
     }
 
