@@ -21,10 +21,12 @@ public sealed class CandyStream
     private readonly RouteInfo _route;
     private readonly StreamRegistry _registry;
     private readonly StreamConnectionWriter _writer;
+    private readonly StreamSenders _senders;
     private readonly StreamQueue _queue;
     private readonly StreamCloseHandlers _onClose;
     private readonly StreamInbox? _inbox;
     private readonly StreamClosing _closing;
+    private readonly StreamWatch _watch;
     private Func<object?, bool>? _send;
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
@@ -35,8 +37,10 @@ public sealed class CandyStream
         _queue = new StreamQueue(registry.Options.Queue, registry.Options.QueueBytes);
         _onClose = new StreamCloseHandlers(route, logger);
         _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
+        _senders = _writer.Senders;
         _inbox = transport.MaxUnreadBytes > 0 ? new StreamInbox(route, transport.MaxUnreadBytes, registry.Options.Queue, logger) : null;
         _closing = new StreamClosing(this, context, _queue, _onClose, _writer, _inbox, logger);
+        _watch = new StreamWatch(this, _writer, _senders, context, logger);
     }
 
     /// <summary>Raised once when the stream closes, whoever closed it.</summary>
@@ -84,7 +88,7 @@ public sealed class CandyStream
     internal long Written => _writer.Written;
 
     /// <summary>Of <see cref="Written"/>, those a sender wrote straight into the idle connection on its own thread.</summary>
-    internal long WrittenDirectly => _writer.WrittenDirectly;
+    internal long WrittenDirectly => _senders.WrittenDirectly;
 
     /// <summary>A flush waits for the client to read.</summary>
     internal bool WaitsForClient => _writer.FlushPendingSince > 0;
@@ -189,8 +193,8 @@ public sealed class CandyStream
     internal ValueTask<bool> WriteAsync(object? data, CancellationToken cancellationToken) =>
         Pull(StreamMessage.Message(data), cancellationToken);
 
-    /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
-    internal void Check(long now, long idleAfter, long stallAfter) => _writer.Check(now, idleAfter, stallAfter);
+    /// <inheritdoc cref="StreamWatch.Check"/>
+    internal void Check(long now, long idleAfter, long stallAfter) => _watch.Check(now, idleAfter, stallAfter);
 
     /// <summary>Sends messages made once for many connections (a channel's live messages), in order; an idle connection gets them with one flush.</summary>
     /// <returns><see langword="false"/> when the stream is closed or a message was refused (slow consumer).</returns>
@@ -201,7 +205,7 @@ public sealed class CandyStream
             return false;
         }
 
-        var taken = _writer.TryWriteAllNow(messages, select);
+        var taken = _senders.TryWriteAllNow(messages, select);
         if (taken == messages.Length)
         {
             return true;
@@ -237,7 +241,7 @@ public sealed class CandyStream
             return false;
         }
 
-        return _writer.TryPush(message) || Refused();
+        return _senders.TryPush(message) || Refused();
     }
 
     /// <summary>A message the queue had no room for: the stream is cut as a slow consumer, unless the route drops such messages.</summary>
@@ -285,5 +289,5 @@ public sealed class CandyStream
 
     /// <summary>Queues for a pulled producer: at once when there is room, else once the writer has made some.</summary>
     private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken) =>
-        _closing.IsOpen ? _writer.PullAsync(message, cancellationToken) : ValueTask.FromResult(false);
+        _closing.IsOpen ? _senders.PullAsync(message, cancellationToken) : ValueTask.FromResult(false);
 }
