@@ -24,7 +24,7 @@ public sealed partial class Candy
     private CancellationTokenSource? _timeout;
     private PendingResponse? _response;
     private RequestBody? _body;
-    private volatile bool _ended;
+    private volatile bool _revoked;
 
     internal Candy(HttpContext context, SiteRuntime site, RouteInfo route)
     {
@@ -52,7 +52,7 @@ public sealed partial class Candy
             if (timeout is null)
             {
                 // After the end the context may serve the next request: linking to its token would be wrong.
-                var created = _ended ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted);
+                var created = _revoked ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted);
                 timeout = Interlocked.CompareExchange(ref _timeout, created, null) ?? created;
                 if (!ReferenceEquals(timeout, created))
                 {
@@ -60,7 +60,7 @@ public sealed partial class Candy
                 }
             }
 
-            if (_ended)
+            if (_revoked)
             {
                 timeout.Cancel();
             }
@@ -159,12 +159,12 @@ public sealed partial class Candy
     }
 
     /// <summary>
-    /// Ends this request for the handler: from now on every member touching the request or response throws, and
+    /// Takes the request away from the handler: from now on every member touching the request or response throws, and
     /// <see cref="Aborted"/> is cancelled. The endpoint calls it when the response is complete or has timed out.
     /// </summary>
-    internal void End()
+    internal void RevokeRequest()
     {
-        _ended = true;
+        _revoked = true;
         Volatile.Read(ref _timeout)?.Cancel();
     }
 
@@ -193,7 +193,7 @@ public sealed partial class Candy
     }
 
     /// <summary>The request's context while its response is still this handler's to give.</summary>
-    private HttpContext Live() => _ended
+    private HttpContext Live() => _revoked
         ? throw new InvalidOperationException(
             $"{Route}: the response already ended (it was answered, its stream closed, or the request timed out), so the request and response " +
             "can no longer be used. Do not keep the candy of a finished request; a timed-out handler should stop when candy.Aborted is cancelled.")

@@ -54,8 +54,8 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                 var outcome = await RunWithTimeoutAsync(task, candy, limits.Timeout);
                 if (outcome.TimedOut)
                 {
-                    // Ended before the 408 is written: from here on the handler cannot reach this (or the next) request.
-                    candy.End();
+                    // Revoked before the 408 is written: from here on the handler cannot reach this (or the next) request.
+                    candy.RevokeRequest();
                     abandoned = task;
                     site.Logger.LogWarning("{Route} exceeded the request timeout of {Timeout}s; the client got 408 and the handler was cancelled", route, limits.Timeout);
                     await WriteTimeoutAsync(context, limits.Timeout);
@@ -73,7 +73,7 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
                     stream.Fail(new InvalidOperationException($"{route}: the handler opened a stream and also returned a value. Use one of them."));
                 }
 
-                await stream.EndAsync();
+                await stream.FinishResponseAsync();
                 if (stream.Registry.IsShuttingDown)
                 {
                     // The registry logged one line for all the streams it closed; this request adds none of its own.
@@ -103,11 +103,11 @@ internal sealed class RouteEndpointHandler(SiteRuntime site, RouteInfo route, Co
 
             // Whatever the client did, the request lasts until its stream has finished: its close handlers run while
             // the request's services and context are still its own.
-            await stream.EndAsync();
+            await stream.FinishResponseAsync();
         }
         finally
         {
-            candy.End();
+            candy.RevokeRequest();
             context.RequestServices = hostServices;
             site.RequestEnded();
             if (CandyMetrics.Requests.Enabled || CandyMetrics.RequestDuration.Enabled)

@@ -11,9 +11,9 @@ public sealed class StreamOptions
 
     /// <summary>
     /// Bytes a connection may have waiting to be written before it counts as a slow consumer, whichever of this and
-    /// <see cref="Queue"/> comes first. Counted are a message's payload as framed for channels and a string's or byte
-    /// array's length; any other object counts when written, not while it waits. One message always fits, however
-    /// large. Default 8,388,608 (8 MiB).
+    /// <see cref="Queue"/> comes first. Counted are a channel message's payload, a string's or byte array's length, and
+    /// any other object's JSON, serialised once when it is queued. One message always fits, however large. Default
+    /// 8,388,608 (8 MiB).
     /// </summary>
     public int QueueBytes { get; set; } = 8 * 1024 * 1024;
 

@@ -14,46 +14,33 @@ namespace CandyPack;
 /// so far behind that the queue fills is a slow consumer: by default it is disconnected and logged, so memory
 /// stays bounded. All members are safe to call from any thread.
 /// </remarks>
-public sealed partial class CandyStream
+public sealed class CandyStream
 {
-    private const int StateOpen = 0;
-    private const int StateClosing = 1;
-    private const int StateClosed = 2;
-
-    private readonly HttpContext _context;
-
     /// <summary>The client's address, read while the request is ours: a slow consumer is named after its request may have ended.</summary>
     private readonly System.Net.IPAddress? _client;
     private readonly RouteInfo _route;
     private readonly StreamRegistry _registry;
-    private readonly ILogger _logger;
     private readonly StreamConnectionWriter _writer;
+    private readonly StreamSenders _senders;
     private readonly StreamQueue _queue;
     private readonly StreamCloseHandlers _onClose;
     private readonly StreamInbox? _inbox;
-
-    /// <summary>
-    /// Guards the moves between states: an ending, once chosen, is only ever replaced by a cut, and a cut's abort never
-    /// lands after the stream finished and its request may have ended.
-    /// </summary>
-    private readonly Lock _finishing = new();
-    private CancellationTokenRegistration _clientGone;
+    private readonly StreamClosing _closing;
+    private readonly StreamWatch _watch;
     private Func<object?, bool>? _send;
-    private int _state;
-    private volatile StreamEnding _ending;
-    private Exception? _failure;
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
     {
-        _context = context;
         _client = context.Connection.RemoteIpAddress;
         _route = route;
         _registry = registry;
-        _logger = logger;
         _queue = new StreamQueue(registry.Options.Queue, registry.Options.QueueBytes);
         _onClose = new StreamCloseHandlers(route, logger);
         _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
+        _senders = _writer.Senders;
         _inbox = transport.MaxUnreadBytes > 0 ? new StreamInbox(route, transport.MaxUnreadBytes, registry.Options.Queue, logger) : null;
+        _closing = new StreamClosing(this, context, _queue, _onClose, _writer, _inbox, logger);
+        _watch = new StreamWatch(this, _writer, _senders, context, logger);
     }
 
     /// <summary>Raised once when the stream closes, whoever closed it.</summary>
@@ -64,7 +51,7 @@ public sealed partial class CandyStream
     }
 
     /// <summary><see langword="true"/> until the stream starts closing; <see cref="Send(object?)"/> then returns false.</summary>
-    public bool IsOpen => Volatile.Read(ref _state) == StateOpen;
+    public bool IsOpen => _closing.IsOpen;
 
     /// <summary>
     /// Cancelled when the stream closes: pass it to timers, loops and I/O that feed the stream. Its callbacks run on the
@@ -92,7 +79,7 @@ public sealed partial class CandyStream
 
     internal StreamRegistry Registry => _registry;
 
-    internal StreamEnding Ending => _ending;
+    internal StreamEnding Ending => _closing.Ending;
 
     /// <summary>How many messages wait in the stream's queue now.</summary>
     internal int Queued => _queue.Count;
@@ -101,7 +88,7 @@ public sealed partial class CandyStream
     internal long Written => _writer.Written;
 
     /// <summary>Of <see cref="Written"/>, those a sender wrote straight into the idle connection on its own thread.</summary>
-    internal long WrittenDirectly => _writer.WrittenDirectly;
+    internal long WrittenDirectly => _senders.WrittenDirectly;
 
     /// <summary>A flush waits for the client to read.</summary>
     internal bool WaitsForClient => _writer.FlushPendingSince > 0;
@@ -113,7 +100,7 @@ public sealed partial class CandyStream
     internal Task<string?>? Admission { get; private set; }
 
     /// <summary>The failure the stream closed with, told to the client after the rest of the stream.</summary>
-    internal Exception? Failure => Volatile.Read(ref _failure);
+    internal Exception? Failure => _closing.Failure;
 
     /// <summary>Sends one message: a string as it is, anything else as JSON.</summary>
     /// <returns><see langword="false"/> when the stream is closed or the message was refused (slow consumer).</returns>
@@ -144,7 +131,7 @@ public sealed partial class CandyStream
     }
 
     /// <summary>Closes the stream after the messages already sent: the client gets an <c>end</c> event and does not reconnect.</summary>
-    public void Close() => BeginClosing(StreamEnding.End);
+    public void Close() => _closing.BeginClosing(StreamEnding.End);
 
     /// <summary>Runs <paramref name="handler"/> once when the stream closes (<paramref name="eventName"/> is <c>"close"</c>), or at once if it has.</summary>
     /// <exception cref="ArgumentException">The event is not <c>"close"</c>.</exception>
@@ -197,7 +184,7 @@ public sealed partial class CandyStream
 
     internal CandyStream Started()
     {
-        _clientGone = _context.RequestAborted.Register(static s => ((CandyStream)s!).Cut("the client disconnected", abort: false), this);
+        _closing.WatchClient();
         _writer.Start();
         return this;
     }
@@ -206,19 +193,19 @@ public sealed partial class CandyStream
     internal ValueTask<bool> WriteAsync(object? data, CancellationToken cancellationToken) =>
         Pull(StreamMessage.Message(data), cancellationToken);
 
-    /// <summary>The registry's periodic look at this stream: heartbeat and write deadline (see <see cref="StreamConnectionWriter.Check"/>).</summary>
-    internal void Check(long now, long idleAfter, long stallAfter) => _writer.Check(now, idleAfter, stallAfter);
+    /// <inheritdoc cref="StreamWatch.Check"/>
+    internal void Check(long now, long idleAfter, long stallAfter) => _watch.Check(now, idleAfter, stallAfter);
 
     /// <summary>Sends messages made once for many connections (a channel's live messages), in order; an idle connection gets them with one flush.</summary>
     /// <returns><see langword="false"/> when the stream is closed or a message was refused (slow consumer).</returns>
     internal bool PushShared<T>(ReadOnlySpan<T> messages, Func<T, SharedMessage> select)
     {
-        if (Volatile.Read(ref _state) != StateOpen)
+        if (!_closing.IsOpen)
         {
             return false;
         }
 
-        var taken = _writer.TryWriteAllNow(messages, select);
+        var taken = _senders.TryWriteAllNow(messages, select);
         if (taken == messages.Length)
         {
             return true;
@@ -249,18 +236,18 @@ public sealed partial class CandyStream
 
     private bool Push(StreamMessage message)
     {
-        if (Volatile.Read(ref _state) != StateOpen)
+        if (!_closing.IsOpen)
         {
             return false;
         }
 
-        return _writer.TryPush(message) || Refused();
+        return _senders.TryPush(message) || Refused();
     }
 
     /// <summary>A message the queue had no room for: the stream is cut as a slow consumer, unless the route drops such messages.</summary>
     private bool Refused()
     {
-        if (Volatile.Read(ref _state) != StateOpen)
+        if (!_closing.IsOpen)
         {
             return false;
         }
@@ -273,7 +260,34 @@ public sealed partial class CandyStream
         return false;
     }
 
+    /// <inheritdoc cref="StreamClosing.Fail"/>
+    internal void Fail(Exception error) => _closing.Fail(error);
+
+    /// <inheritdoc cref="StreamClosing.AskToReconnect"/>
+    internal void AskToReconnect() => _closing.AskToReconnect();
+
+    /// <inheritdoc cref="StreamClosing.Cut"/>
+    internal void Cut(string reason, bool abort) => _closing.Cut(reason, abort);
+
+    /// <inheritdoc cref="StreamClosing.Refuse"/>
+    internal bool Refuse() => _closing.Refuse();
+
+    /// <inheritdoc cref="StreamClosing.Finish"/>
+    internal void Finish() => _closing.Finish();
+
+    /// <summary>
+    /// The stream failed before it started (what the request set up between opening and starting it threw); its close
+    /// handlers release what it held (its user's stream count, its presence, its subscription).
+    /// </summary>
+    internal void Abandon() => _closing.Abandon();
+
+    /// <summary>
+    /// Awaited by the request's endpoint after its handler returned: waits for the queue to drain, then writes the
+    /// failure and the <c>end</c> event, so nothing the handler did can land after the end.
+    /// </summary>
+    internal ValueTask FinishResponseAsync() => _writer.FinishResponseAsync();
+
     /// <summary>Queues for a pulled producer: at once when there is room, else once the writer has made some.</summary>
     private ValueTask<bool> Pull(StreamMessage message, CancellationToken cancellationToken) =>
-        Volatile.Read(ref _state) == StateOpen ? _writer.PullAsync(message, cancellationToken) : ValueTask.FromResult(false);
+        _closing.IsOpen ? _senders.PullAsync(message, cancellationToken) : ValueTask.FromResult(false);
 }

@@ -29,36 +29,37 @@ internal static class SseFormatter
     public static ReadOnlySpan<byte> End => "event: end\ndata: \n\n"u8;
 
     [ThreadStatic]
-    private static JsonWriterCache? t_json;
+    private static JsonScratch? t_json;
 
     /// <exception cref="NotSupportedException">The data cannot be serialised; nothing has been written.</exception>
     public static void WriteMessage(IBufferWriter<byte> writer, object? data, string? eventName, string? id, JsonSerializerOptions json)
     {
-        // JSON goes to a per-thread scratch buffer first, so a value that fails to serialise throws before any byte
-        // of a half-written frame reaches the connection.
-        var json8 = data is string ? default : SerializeJson(data, json);
-        if (eventName is not null)
-        {
-            WriteField(writer, EventPrefix, eventName);
-        }
-
-        if (id is not null)
-        {
-            WriteField(writer, IdPrefix, id);
-        }
-
         if (data is string text)
         {
+            WriteNames(writer, eventName, id);
             WriteDataLines(writer, text);
-        }
-        else
-        {
-            // Compact JSON is one line; indented JSON is split like any other multi-line payload.
-            WriteDataLines(writer, json8.Span);
+            writer.Write("\n"u8);
+            return;
         }
 
+        // JSON goes to a per-thread scratch buffer first, so a value that fails to serialise throws before any byte
+        // of a half-written frame reaches the connection.
+        WriteJson(writer, SerializeJson(data, json).Span, eventName, id);
+    }
+
+    /// <summary>Writes a message whose data is already UTF-8 JSON (<see cref="Serialize"/>).</summary>
+    public static void WriteJson(IBufferWriter<byte> writer, ReadOnlySpan<byte> json, string? eventName, string? id)
+    {
+        WriteNames(writer, eventName, id);
+
+        // Compact JSON is one line; indented JSON is split like any other multi-line payload.
+        WriteDataLines(writer, json);
         writer.Write("\n"u8);
     }
+
+    /// <summary>The JSON <see cref="WriteMessage"/> would write for <paramref name="data"/>, to be written later with <see cref="WriteJson"/>.</summary>
+    /// <exception cref="NotSupportedException">The data cannot be serialised.</exception>
+    public static byte[] Serialize(object? data, JsonSerializerOptions json) => SerializeJson(data, json).ToArray();
 
     public static void WriteRetry(IBufferWriter<byte> writer, int milliseconds)
     {
@@ -73,20 +74,25 @@ internal static class SseFormatter
     public static byte[] Frame(SharedMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>(message.Payload.Length + 64);
-        if (message.Event is not null)
-        {
-            WriteField(buffer, EventPrefix, message.Event);
-        }
-
-        if (message.Id is not null)
-        {
-            WriteField(buffer, IdPrefix, message.Id);
-        }
+        WriteNames(buffer, message.Event, message.Id);
 
         // A string payload and compact JSON frame alike: each line of the UTF-8 payload is a data field.
         WriteDataLines(buffer, message.Payload.Span);
         buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteNames(IBufferWriter<byte> writer, string? eventName, string? id)
+    {
+        if (eventName is not null)
+        {
+            WriteField(writer, EventPrefix, eventName);
+        }
+
+        if (id is not null)
+        {
+            WriteField(writer, IdPrefix, id);
+        }
     }
 
     private static void WriteField(IBufferWriter<byte> writer, ReadOnlySpan<byte> prefix, string value)
@@ -132,72 +138,6 @@ internal static class SseFormatter
         }
     }
 
-    private static ReadOnlyMemory<byte> SerializeJson(object? data, JsonSerializerOptions json)
-    {
-        var cache = t_json ??= new JsonWriterCache();
-        var buffer = cache.Scratch;
-        if (buffer.Capacity > 1 << 20)
-        {
-            // Do not keep a huge buffer alive per thread after one large message.
-            cache.Scratch = buffer = new ArrayBufferWriter<byte>(1024);
-        }
-
-        buffer.ResetWrittenCount();
-        var jsonWriter = cache.Rent(buffer, json);
-        try
-        {
-            Serialize(jsonWriter, data, json);
-        }
-        finally
-        {
-            jsonWriter.Reset();
-        }
-
-        return buffer.WrittenMemory;
-    }
-
-    private static void Serialize(Utf8JsonWriter writer, object? data, JsonSerializerOptions json)
-    {
-        if (data is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            JsonSerializer.Serialize(writer, data, data.GetType(), json);
-        }
-
-        writer.Flush();
-    }
-
-    /// <summary>A per-thread JSON writer, reset onto each destination, so framing allocates nothing per message.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Lives as long as its thread; the writer holds no unmanaged resources.")]
-    private sealed class JsonWriterCache
-    {
-        // Keyed by the writer settings, not the options instance: holding a site's options would keep a reloaded site alive.
-        private System.Text.Encodings.Web.JavaScriptEncoder? _encoder;
-        private bool _indented;
-        private Utf8JsonWriter? _writer;
-
-        public ArrayBufferWriter<byte> Scratch { get; set; } = new(1024);
-
-        public Utf8JsonWriter Rent(IBufferWriter<byte> destination, JsonSerializerOptions options)
-        {
-            if (_writer is null || !ReferenceEquals(_encoder, options.Encoder) || _indented != options.WriteIndented)
-            {
-                _encoder = options.Encoder;
-                _indented = options.WriteIndented;
-                _writer = new Utf8JsonWriter(destination, new JsonWriterOptions
-                {
-                    Encoder = options.Encoder,
-                    Indented = options.WriteIndented,
-                    SkipValidation = true,
-                });
-                return _writer;
-            }
-
-            _writer.Reset(destination);
-            return _writer;
-        }
-    }
+    private static ReadOnlyMemory<byte> SerializeJson(object? data, JsonSerializerOptions json) =>
+        (t_json ??= new JsonScratch()).Serialize(data, json, json.Encoder);
 }

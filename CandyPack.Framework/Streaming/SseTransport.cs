@@ -57,6 +57,9 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
             case StreamMessageKind.Shared:
                 _writer.Write(message.Shared!.FrameFor(SharedMessage.SseTransport, FrameShared));
                 break;
+            case StreamMessageKind.Json:
+                SseFormatter.WriteJson(_writer, message.Json, message.Event, message.Id);
+                break;
             default:
                 SseFormatter.WriteMessage(_writer, message.Data, message.Event, message.Id, json);
                 break;
@@ -66,6 +69,8 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
     }
 
     private static readonly Func<SharedMessage, byte[]> FrameShared = SseFormatter.Frame;
+
+    public byte[] Serialize(object? data) => SseFormatter.Serialize(data, json);
 
     public void WriteEnd()
     {

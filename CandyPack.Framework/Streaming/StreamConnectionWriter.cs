@@ -1,5 +1,3 @@
-using System.IO.Pipelines;
-using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -8,38 +6,53 @@ namespace CandyPack.Streaming;
 
 /// <summary>
 /// The one writer of a stream's connection at any moment. Whoever sends while the connection is idle takes it over
-/// (an ownership flag: idle, owned, finished) and writes straight into the transport on its own thread; what arrives
-/// while it is owned waits in the queue and the owner writes it too, flushing once for all. A flush the client holds
-/// up (backpressure, or a transport whose send is asynchronous) passes ownership to a continuation that awaits it, so
-/// no sender ever waits for a client. Once the stream closes and the queue is drained, the owner finishes the stream;
-/// then <see cref="EndAsync"/>, called by the request's endpoint once its handler has returned, writes the failure
-/// the stream closed with and the <c>end</c> event.
+/// (an ownership flag: idle, owned, finished) and writes straight into the transport on its own thread
+/// (<see cref="Senders"/>); what arrives while it is owned waits in the queue and the owner writes it too, flushing
+/// once for all. A flush the client holds up (backpressure, or a transport whose send is asynchronous) passes
+/// ownership to a continuation that awaits it, so no sender ever waits for a client. The owner opens the connection
+/// first (<see cref="StreamOpening"/>); once the stream closes and the queue is drained, it finishes the stream, and
+/// the closing messages follow (<see cref="StreamClosingMessages"/>).
 /// </summary>
-internal sealed partial class StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
-    : IThreadPoolWorkItem, IValueTaskSource
+internal sealed class StreamConnectionWriter : IThreadPoolWorkItem
 {
-    private const int FlushThreshold = 32 * 1024;
+    /// <summary>Unflushed bytes past which the owner flushes before it writes more.</summary>
+    public const int FlushThreshold = 32 * 1024;
 
     private const int Idle = 0;
     private const int Owned = 1;
     private const int Finished = 2;
 
-    private const int EndNone = 0;
-    private const int EndAwaited = 1;
-    private const int EndWriterFinished = 2;
+    private readonly CandyStream _stream;
+    private readonly IStreamTransport _transport;
+    private readonly StreamQueue _queue;
+    private readonly HttpContext _context;
+    private readonly ILogger _logger;
+    private readonly StreamOpening _opening;
+    private readonly StreamClosingMessages _closingMessages;
+    private readonly StreamFlush _flush;
 
     /// <summary>Who may write: nobody (idle), one thread or continuation (owned), nobody ever again (finished). Owned until opened.</summary>
     private int _owner = Owned;
     private bool _started;
-    private bool _opened;
     private TaskCompletionSource? _done;
-    private int _end;
-    private ManualResetValueTaskSourceCore<bool> _ended = new() { RunContinuationsAsynchronously = true };
     private long _lastDataWrite = Environment.TickCount64;
-    private long _flushPendingSince;
-    private long _lastBeat;
     private long _written;
-    private long _writtenDirectly;
+
+    public StreamConnectionWriter(CandyStream stream, IStreamTransport transport, StreamQueue queue, HttpContext context, ILogger logger)
+    {
+        _stream = stream;
+        _transport = transport;
+        _queue = queue;
+        _context = context;
+        _logger = logger;
+        _opening = new StreamOpening(this, stream, transport, context, logger);
+        _flush = new StreamFlush(this, stream, transport);
+        _closingMessages = new StreamClosingMessages(_flush, stream, transport, context, logger);
+        Senders = new StreamSenders(this, stream, transport, queue);
+    }
+
+    /// <summary>The ways in: sends written at once into an idle connection, else queued; pulled messages queued.</summary>
+    public StreamSenders Senders { get; }
 
     /// <summary>When the last application message was written (<see cref="Environment.TickCount64"/>); heartbeats do not count.</summary>
     public long LastDataWrite => Volatile.Read(ref _lastDataWrite);
@@ -47,11 +60,31 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     /// <summary>Application messages handed to the transport so far (heartbeats do not count).</summary>
     public long Written => Volatile.Read(ref _written);
 
-    /// <summary>Of <see cref="Written"/>, those a sender wrote on its own thread into the idle connection, without queueing.</summary>
-    public long WrittenDirectly => Volatile.Read(ref _writtenDirectly);
-
     /// <summary>Since when a flush has waited for the client (<see cref="Environment.TickCount64"/>), or 0 when none is waiting.</summary>
-    public long FlushPendingSince => Volatile.Read(ref _flushPendingSince);
+    public long FlushPendingSince => _flush.PendingSince;
+
+    /// <summary>Completes when the queue is drained (or the connection cut) and the close handlers have run.</summary>
+    public Task Completion
+    {
+        get
+        {
+            if (!Volatile.Read(ref _started) || Volatile.Read(ref _owner) == Finished)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = Volatile.Read(ref _done) ??
+                Interlocked.CompareExchange(ref _done, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null) ??
+                _done!;
+            if (Volatile.Read(ref _owner) == Finished)
+            {
+                // Finished between the two looks: it may not have seen the source.
+                done.TrySetResult();
+            }
+
+            return done.Task;
+        }
+    }
 
     /// <summary>Sends the headers and what was queued before, on the thread pool: the handler goes on meanwhile.</summary>
     public void Start()
@@ -60,10 +93,30 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
+    /// <summary>
+    /// Awaited by the request's endpoint once its handler has returned: completes when the stream has finished and its
+    /// closing messages (the failure, a reconnection hint, <c>end</c>) are written.
+    /// </summary>
+    public ValueTask FinishResponseAsync()
+    {
+        // Never started (opening it failed): there is no event stream to finish.
+        return Volatile.Read(ref _started) ? _closingMessages.EndpointArrivesAsync() : default;
+    }
+
     /// <summary>A scheduled turn as owner: the opening, a wake-up, or finishing off the thread of a sender.</summary>
     void IThreadPoolWorkItem.Execute() => Run(inline: false, written: 0);
 
-    private bool TryClaim() => Interlocked.CompareExchange(ref _owner, Owned, Idle) == Idle;
+    /// <summary>Something changed while the connection may be idle (queued messages, the stream closing): an idle one is written on the thread pool.</summary>
+    public void Wake()
+    {
+        if (TryClaim())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Takes an idle connection over; true when this caller is its owner now.</summary>
+    public bool TryClaim() => Interlocked.CompareExchange(ref _owner, Owned, Idle) == Idle;
 
     /// <summary>
     /// Called as owner, after writing <paramref name="written"/> messages of its own: writes everything queued, flushes,
@@ -71,25 +124,14 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
     /// (<paramref name="inline"/>) the stream is never finished here: the close handlers run on the thread pool, not
     /// inside someone's Send.
     /// </summary>
-    private void Run(bool inline, long written, bool flushNeeded = false)
+    public void Run(bool inline, long written, bool flushNeeded = false)
     {
         try
         {
-            if (!_opened)
+            if (!_opening.IsOpened)
             {
-                if (!_admitted && stream.Admission is { } admission)
+                if (!_opening.TryOpenNow())
                 {
-                    // Counted in Redis first (stream.maxPerUser): the continuation owns the connection until the answer is in.
-                    _ = OpenWhenAdmittedAsync(admission);
-                    return;
-                }
-
-                _opened = true;
-                var opening = transport.OpenAsync(stream.Registry.Options.Retry);
-                if (!opening.IsCompletedSuccessfully)
-                {
-                    // A handshake to wait for (WebSocket): the continuation owns the connection until it is done.
-                    _ = ContinueAfterOpenAsync(opening);
                     return;
                 }
 
@@ -98,13 +140,13 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
 
             while (true)
             {
-                while (stream.Ending != StreamEnding.Cut && queue.TryRead(out var message))
+                while (_stream.Ending != StreamEnding.Cut && _queue.TryRead(out var message))
                 {
                     Write(message);
                     written++;
-                    if (transport.UnflushedBytes >= FlushThreshold)
+                    if (_transport.UnflushedBytes >= FlushThreshold)
                     {
-                        if (!Flushed(written))
+                        if (!_flush.Flushed(written))
                         {
                             return;
                         }
@@ -114,9 +156,9 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
                     }
                 }
 
-                if ((written > 0 || flushNeeded) && stream.Ending != StreamEnding.Cut)
+                if ((written > 0 || flushNeeded) && _stream.Ending != StreamEnding.Cut)
                 {
-                    if (!Flushed(written))
+                    if (!_flush.Flushed(written))
                     {
                         return;
                     }
@@ -125,7 +167,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
                     flushNeeded = false;
                 }
 
-                if (stream.Ending == StreamEnding.Cut || (queue.IsCompleted && queue.IsEmpty))
+                if (_stream.Ending == StreamEnding.Cut || (_queue.IsCompleted && _queue.IsEmpty))
                 {
                     FinishAsOwner(inline);
                     return;
@@ -136,7 +178,7 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
                 Interlocked.Exchange(ref _owner, Idle);
 
                 // A sender that queued while this thread owned the connection found it owned and left the message here.
-                if ((queue.IsEmpty && !queue.IsCompleted) || !TryClaim())
+                if ((_queue.IsEmpty && !_queue.IsCompleted) || !TryClaim())
                 {
                     return;
                 }
@@ -152,105 +194,43 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         }
     }
 
-    /// <summary>Writes as the owner on a sender's thread; false when the write failed and the stream is being finished.</summary>
-    private bool WrittenNow(in StreamMessage message)
+    /// <summary>Writes one message as the owner; a value that cannot be serialised becomes an error message.</summary>
+    public void Write(in StreamMessage message)
     {
-        if (stream.Ending == StreamEnding.Cut)
+        if (message.Kind != StreamMessageKind.Heartbeat)
         {
-            return true;
+            Volatile.Write(ref _lastDataWrite, Environment.TickCount64);
+            Volatile.Write(ref _written, _written + 1);
         }
 
         try
         {
-            Write(message);
-            if (message.Kind != StreamMessageKind.Heartbeat)
-            {
-                // Only the owner writes, so the count needs no atomic step.
-                Volatile.Write(ref _writtenDirectly, _writtenDirectly + 1);
-            }
-
-            return true;
+            _transport.Write(message);
         }
-        catch (Exception e)
+        catch (Exception e) when (IsUnserialisable(e))
         {
-            Failed(e);
-            FinishAsOwner(inline: true);
-            return false;
+            _transport.Write(Unserialisable(message, e));
         }
     }
 
-    /// <summary>Flushes; true when the flush completed at once and the connection is still there. Else the continuation (or the cut) owns it now.</summary>
-    private bool Flushed(long written)
+    /// <summary>A write or an opening failed: the stream is cut, and the failure logged unless the client had gone.</summary>
+    public void Failed(Exception e)
     {
-        var flush = FlushAsync(written);
-        if (!flush.IsCompleted)
+        if (IsConnectionGone(e, _context))
         {
-            // The continuation observes every outcome of the flush; nothing escapes it.
-            _ = ContinueAfterFlushAsync(flush);
-            return false;
-        }
-
-        if (flush.Result.IsCompleted)
-        {
-            stream.Cut("the connection closed", abort: false);
-        }
-
-        return true;
-    }
-
-    /// <summary>A flush the client holds up: the registry's timer cuts the connection if it waits past <c>stream.writeTimeout</c>.</summary>
-    private async Task ContinueAfterFlushAsync(ValueTask<FlushResult> flush)
-    {
-        Volatile.Write(ref _flushPendingSince, Environment.TickCount64);
-        try
-        {
-            if ((await flush).IsCompleted)
-            {
-                stream.Cut("the connection closed", abort: false);
-            }
-        }
-        catch (Exception e)
-        {
-            Failed(e);
-        }
-        finally
-        {
-            Volatile.Write(ref _flushPendingSince, 0);
-        }
-
-        Run(inline: false, written: 0);
-    }
-
-    /// <summary>An opening that did not complete at once; its failure finishes the stream like a failed write.</summary>
-    private async Task ContinueAfterOpenAsync(ValueTask opening)
-    {
-        try
-        {
-            await opening;
-        }
-        catch (Exception e)
-        {
-            Failed(e);
-            FinishAsOwner(inline: false);
+            _stream.Cut("the connection closed while writing", abort: false);
             return;
         }
 
-        Run(inline: false, written: 0, flushNeeded: true);
+        _logger.LogError(e, "Stream {Route}: writing failed; closing the stream", _stream.Route);
+        _stream.Cut("writing failed", abort: true);
     }
 
-    private void Failed(Exception e)
-    {
-        if (IsConnectionGone(e))
-        {
-            stream.Cut("the connection closed while writing", abort: false);
-            return;
-        }
-
-        logger.LogError(e, "Stream {Route}: writing failed; closing the stream", stream.Route);
-        stream.Cut("writing failed", abort: true);
-    }
-
-    private void FinishAsOwner(bool inline)
+    /// <summary>
+    /// Lets go of the connection for good and finishes the stream, then meets the endpoint for the closing messages;
+    /// on a sender's thread (<paramref name="inline"/>) this is left to a scheduled turn.
+    /// </summary>
+    public void FinishAsOwner(bool inline)
     {
         if (inline)
         {
@@ -262,46 +242,26 @@ internal sealed partial class StreamConnectionWriter(CandyStream stream, IStream
         Volatile.Write(ref _owner, Finished);
         try
         {
-            stream.Finish();
+            _stream.Finish();
         }
         finally
         {
             Volatile.Read(ref _done)?.TrySetResult();
-            Ended();
+            _closingMessages.WriterArrives();
         }
     }
 
-    private bool IsConnectionGone(Exception e) =>
+    public static bool IsConnectionGone(Exception e, HttpContext context) =>
         e is OperationCanceledException or IOException or ConnectionAbortedException or ConnectionResetException or System.Net.WebSockets.WebSocketException ||
         (e is InvalidOperationException && context.RequestAborted.IsCancellationRequested);
 
-    private ValueTask<FlushResult> FlushAsync(long messages)
+    public static bool IsUnserialisable(Exception e) =>
+        e is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException;
+
+    /// <summary>Logs a message whose data could not be serialised; the error message the client gets instead.</summary>
+    public StreamMessage Unserialisable(in StreamMessage message, Exception e)
     {
-        if (messages > 0 && Hosting.CandyMetrics.MessagesSent.Enabled)
-        {
-            Hosting.CandyMetrics.MessagesSent.Add(messages);
-            Hosting.CandyMetrics.BytesSent.Add(transport.UnflushedBytes);
-        }
-
-        return transport.FlushAsync();
-    }
-
-    private void Write(in StreamMessage message)
-    {
-        if (message.Kind != StreamMessageKind.Heartbeat)
-        {
-            Volatile.Write(ref _lastDataWrite, Environment.TickCount64);
-            Volatile.Write(ref _written, _written + 1);
-        }
-
-        try
-        {
-            transport.Write(message);
-        }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
-        {
-            logger.LogError(e, "Stream {Route}: a message of type {Type} could not be serialised; an error message was sent instead", stream.Route, message.Data?.GetType().FullName);
-            transport.Write(StreamMessage.Message(new StreamError($"A message of type {message.Data?.GetType().Name} could not be serialised: {e.Message}")));
-        }
+        _logger.LogError(e, "Stream {Route}: a message of type {Type} could not be serialised; an error message was sent instead", _stream.Route, message.Data?.GetType().FullName);
+        return StreamMessage.Message(new StreamError($"A message of type {message.Data?.GetType().Name} could not be serialised: {e.Message}"));
     }
 }

@@ -24,11 +24,17 @@ internal readonly struct StreamMessage
 
     public string? Id { get; }
 
+    /// <summary>The data of a <see cref="StreamMessageKind.Json"/> message.</summary>
+    public ReadOnlySpan<byte> Json => (byte[])Data!;
+
     /// <summary>The message of a <see cref="StreamMessageKind.Shared"/> one.</summary>
     public SharedMessage? Shared => Data as SharedMessage;
 
     public static StreamMessage Message(object? data, string? eventName = null, string? id = null) =>
         new(StreamMessageKind.Data, data, eventName, id);
+
+    /// <summary>This data message with its data serialised already (<see cref="IStreamTransport.Serialize"/>).</summary>
+    public StreamMessage WithJson(byte[] json) => new(StreamMessageKind.Json, json, Event, Id);
 
     public static StreamMessage Share(SharedMessage message) =>
         new(StreamMessageKind.Shared, message, null, null);

@@ -11,4 +11,10 @@ internal enum StreamMessageKind
 
     /// <summary>A <see cref="SharedMessage"/>: serialised once, framed once per transport, shared between connections.</summary>
     Shared,
+
+    /// <summary>
+    /// Application data serialised to UTF-8 JSON when it was queued, so the queue counts its bytes; framed by the
+    /// transport like <see cref="Data"/>.
+    /// </summary>
+    Json,
 }

@@ -23,6 +23,9 @@ internal static class WebSocketFormatter
 
     private static ReadOnlySpan<byte> RetryName => "retry"u8;
 
+    [ThreadStatic]
+    private static JsonScratch? t_json;
+
     /// <summary>Writes one message with the site's serialiser options; resets <paramref name="writer"/> onto <paramref name="output"/> first.</summary>
     /// <exception cref="NotSupportedException">The data cannot be serialised; the caller discards what was written.</exception>
     public static void WriteMessage(Utf8JsonWriter writer, IBufferWriter<byte> output, object? data, string? eventName, string? id, JsonSerializerOptions json)
@@ -43,6 +46,26 @@ internal static class WebSocketFormatter
         writer.WriteEndObject();
         writer.Flush();
     }
+
+    /// <summary>Writes a message whose data is already JSON (<see cref="Serialize"/>); resets <paramref name="writer"/> onto <paramref name="output"/> first.</summary>
+    public static void WriteJson(Utf8JsonWriter writer, IBufferWriter<byte> output, ReadOnlySpan<byte> json, string? eventName, string? id)
+    {
+        writer.Reset(output);
+        writer.WriteStartObject();
+        writer.WritePropertyName(DataName);
+        writer.WriteRawValue(json, skipInputValidation: true);
+        WriteNames(writer, eventName, id);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// The JSON value <see cref="WriteMessage"/> would write as <paramref name="data"/> with a writer using
+    /// <paramref name="encoder"/>, to be written later with <see cref="WriteJson"/>. Safe on any thread.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The data cannot be serialised.</exception>
+    public static byte[] Serialize(object? data, JsonSerializerOptions json, JavaScriptEncoder encoder) =>
+        (t_json ??= new JsonScratch()).Serialize(data, json, encoder).ToArray();
 
     public static void WriteRetry(Utf8JsonWriter writer, IBufferWriter<byte> output, int milliseconds)
     {

@@ -73,6 +73,10 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
             case StreamMessageKind.Shared:
                 Append(message.Shared!.FrameFor(SharedMessage.WebSocketTransport, FrameShared));
                 return;
+            case StreamMessageKind.Json:
+                WebSocketFormatter.WriteJson(Json(), _pending, message.Json, message.Event, message.Id);
+                _frameEnds.Add(_pending.WrittenCount);
+                return;
             default:
                 // Into a scratch buffer first, so a value that fails to serialise leaves no half frame behind.
                 _scratch.ResetWrittenCount();
@@ -83,6 +87,8 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
     }
 
     private static readonly Func<SharedMessage, byte[]> FrameShared = WebSocketFormatter.Frame;
+
+    public byte[] Serialize(object? data) => WebSocketFormatter.Serialize(data, json, Encoder);
 
     public void WriteEnd() => Append(WebSocketFormatter.End);
 
@@ -167,9 +173,11 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
     /// </summary>
     private Utf8JsonWriter Json() => _json ??= new Utf8JsonWriter(_pending, new JsonWriterOptions
     {
-        Encoder = json.Encoder ?? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = Encoder,
         Indented = json.WriteIndented,
     });
+
+    private System.Text.Encodings.Web.JavaScriptEncoder Encoder => json.Encoder ?? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     private void Append(ReadOnlySpan<byte> frame)
     {

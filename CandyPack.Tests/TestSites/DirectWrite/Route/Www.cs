@@ -41,5 +41,22 @@ public sealed class Www : RouteFile
             stream.Close();
             return accepted.Sum().ToString(CultureInfo.InvariantCulture);
         });
+
+        // Pulled items wait in the queue before they are written; the second cannot be serialised (System.Text.Json refuses Type).
+        Route.Get("/queued-objects", candy => candy.Stream(new object[] { new { n = 1 }, typeof(string), new { n = 2, text = "é<" } }));
+
+        // Objects of about the given size until Send refuses one (or 4,096 went in); answers how many were accepted.
+        Route.Get("/held/flood", candy =>
+        {
+            var stream = Held[candy.Request("key")!];
+            var pad = new string('x', int.Parse(candy.Request("size")!, CultureInfo.InvariantCulture));
+            var sent = 0;
+            while (sent < 4096 && stream.Send(new { n = sent, pad }))
+            {
+                sent++;
+            }
+
+            return sent.ToString(CultureInfo.InvariantCulture);
+        });
     }
 }
