@@ -26,7 +26,7 @@ public sealed class CandyStream
     private readonly StreamCloseHandlers _onClose;
     private readonly StreamInbox? _inbox;
     private readonly StreamClosing _closing;
-    private readonly StreamWatch _watch;
+    private StreamWatch _watch;
     private Func<object?, bool>? _send;
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
@@ -39,8 +39,7 @@ public sealed class CandyStream
         _writer = new StreamConnectionWriter(this, transport, _queue, context, logger);
         _senders = _writer.Senders;
         _inbox = transport.MaxUnreadBytes > 0 ? new StreamInbox(route, transport.MaxUnreadBytes, registry.Options.Queue, logger) : null;
-        _closing = new StreamClosing(this, context, _queue, _onClose, _writer, _inbox, logger);
-        _watch = new StreamWatch(this, _writer, _senders, context, logger);
+        _closing = new StreamClosing(this, context, logger);
     }
 
     /// <summary>Raised once when the stream closes, whoever closed it.</summary>
@@ -78,6 +77,14 @@ public sealed class CandyStream
     internal int Bucket { get; set; }
 
     internal StreamRegistry Registry => _registry;
+
+    internal StreamQueue Queue => _queue;
+
+    internal StreamCloseHandlers CloseHandlers => _onClose;
+
+    internal StreamConnectionWriter Writer => _writer;
+
+    internal System.Net.IPAddress? Client => _client;
 
     internal StreamEnding Ending => _closing.Ending;
 
@@ -194,7 +201,7 @@ public sealed class CandyStream
         Pull(StreamMessage.Message(data), cancellationToken);
 
     /// <inheritdoc cref="StreamWatch.Check"/>
-    internal void Check(long now, long idleAfter, long stallAfter) => _watch.Check(now, idleAfter, stallAfter);
+    internal void Check(long now, long idleAfter, long stallAfter) => _watch.Check(this, now, idleAfter, stallAfter);
 
     /// <summary>Sends messages made once for many connections (a channel's live messages), in order; an idle connection gets them with one flush.</summary>
     /// <returns><see langword="false"/> when the stream is closed or a message was refused (slow consumer).</returns>

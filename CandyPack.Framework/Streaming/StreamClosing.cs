@@ -9,8 +9,7 @@ namespace CandyPack.Streaming;
 /// the failure the stream closed with is kept for the client. Each move completes the queue and stops the producers as
 /// it must; the close handlers run once, when the stream is closed.
 /// </summary>
-internal sealed class StreamClosing(
-    CandyStream stream, HttpContext context, StreamQueue queue, StreamCloseHandlers onClose, StreamConnectionWriter writer, StreamInbox? inbox, ILogger logger)
+internal sealed class StreamClosing(CandyStream stream, HttpContext context, ILogger logger)
 {
     private const int StateOpen = 0;
     private const int StateClosing = 1;
@@ -64,7 +63,7 @@ internal sealed class StreamClosing(
     public void AskToReconnect()
     {
         BeginClosing(StreamEnding.Reconnect);
-        onClose.CancelProducers();
+        stream.CloseHandlers.CancelProducers();
     }
 
     /// <summary>Stops writing at once: the client left, or fell so far behind that it is cut off.</summary>
@@ -89,11 +88,11 @@ internal sealed class StreamClosing(
             }
         }
 
-        queue.Complete();
-        onClose.CancelProducers();
+        stream.Queue.Complete();
+        stream.CloseHandlers.CancelProducers();
 
         // An idle connection has no writer to notice the cut: one is woken to finish the stream.
-        writer.Wake();
+        stream.Writer.Wake();
     }
 
     /// <summary>
@@ -113,8 +112,8 @@ internal sealed class StreamClosing(
             Volatile.Write(ref _state, StateClosing);
         }
 
-        queue.Complete();
-        onClose.CancelProducers();
+        stream.Queue.Complete();
+        stream.CloseHandlers.CancelProducers();
         return true;
     }
 
@@ -126,11 +125,11 @@ internal sealed class StreamClosing(
             Volatile.Write(ref _state, StateClosed);
         }
 
-        queue.Complete();
+        stream.Queue.Complete();
         _clientGone.Dispose();
         stream.Registry.Remove(stream);
-        inbox?.Complete();
-        onClose.Close();
+        stream.Inbox?.Complete();
+        stream.CloseHandlers.Close();
     }
 
     /// <summary>
@@ -145,10 +144,10 @@ internal sealed class StreamClosing(
             Volatile.Write(ref _state, StateClosed);
         }
 
-        queue.Complete();
+        stream.Queue.Complete();
         stream.Registry.Remove(stream);
-        inbox?.Complete();
-        onClose.Close();
+        stream.Inbox?.Complete();
+        stream.CloseHandlers.Close();
     }
 
     /// <summary>Chooses how an open stream ends, once what is queued is written.</summary>
@@ -166,7 +165,7 @@ internal sealed class StreamClosing(
             Volatile.Write(ref _state, StateClosing);
         }
 
-        queue.Complete();
-        writer.Wake();
+        stream.Queue.Complete();
+        stream.Writer.Wake();
     }
 }

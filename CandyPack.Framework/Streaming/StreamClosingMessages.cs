@@ -11,7 +11,7 @@ namespace CandyPack.Streaming;
 /// writer (the stream has finished) have arrived here, by whichever arrives second; an endpoint that comes first waits
 /// on this object, with no task or suspended method of its own.
 /// </summary>
-internal sealed class StreamClosingMessages(StreamFlush flush, CandyStream stream, IStreamTransport transport, HttpContext context, ILogger logger)
+internal sealed class StreamClosingMessages(StreamConnectionWriter writer)
     : IValueTaskSource
 {
     private const int NeitherArrived = 0;
@@ -93,14 +93,14 @@ internal sealed class StreamClosingMessages(StreamFlush flush, CandyStream strea
         }
         finally
         {
-            await transport.CloseAsync(stream.Ending);
+            await writer.Transport.CloseAsync(writer.Stream.Ending);
         }
     }
 
     private ValueTask WriteMessagesAsync()
     {
-        var ending = stream.Ending;
-        if (ending is StreamEnding.Cut or StreamEnding.Refused || context.RequestAborted.IsCancellationRequested)
+        var ending = writer.Stream.Ending;
+        if (ending is StreamEnding.Cut or StreamEnding.Refused || writer.Context.RequestAborted.IsCancellationRequested)
         {
             return default;
         }
@@ -108,12 +108,12 @@ internal sealed class StreamClosingMessages(StreamFlush flush, CandyStream strea
         try
         {
             var written = 0;
-            if (stream.Failure is { } failure)
+            if (writer.Stream.Failure is { } failure)
             {
-                transport.Write(StreamMessage.Message(new StreamError(StreamFailure.ClientMessage(failure, context))));
+                writer.Transport.Write(StreamMessage.Message(new StreamError(StreamFailure.ClientMessage(failure, writer.Context))));
                 if (ending == StreamEnding.Reconnect)
                 {
-                    transport.WriteRetry(stream.Registry.Options.Retry ?? StreamFailure.DefaultRetryMilliseconds);
+                    writer.Transport.WriteRetry(writer.Stream.Registry.Options.Retry ?? StreamFailure.DefaultRetryMilliseconds);
                 }
 
                 written++;
@@ -121,13 +121,13 @@ internal sealed class StreamClosingMessages(StreamFlush flush, CandyStream strea
 
             if (ending == StreamEnding.End)
             {
-                transport.WriteEnd();
+                writer.Transport.WriteEnd();
                 written++;
             }
 
             if (written > 0)
             {
-                var flushing = flush.FlushAsync(written);
+                var flushing = writer.Flush.FlushAsync(written);
                 if (!flushing.IsCompleted)
                 {
                     return AwaitFlushAsync(flushing);
@@ -136,7 +136,7 @@ internal sealed class StreamClosingMessages(StreamFlush flush, CandyStream strea
                 _ = flushing.Result;
             }
         }
-        catch (Exception e) when (StreamConnectionWriter.IsConnectionGone(e, context))
+        catch (Exception e) when (StreamConnectionWriter.IsConnectionGone(e, writer.Context))
         {
             Lost();
         }
@@ -150,11 +150,11 @@ internal sealed class StreamClosingMessages(StreamFlush flush, CandyStream strea
         {
             await flushing;
         }
-        catch (Exception e) when (StreamConnectionWriter.IsConnectionGone(e, context))
+        catch (Exception e) when (StreamConnectionWriter.IsConnectionGone(e, writer.Context))
         {
             Lost();
         }
     }
 
-    private void Lost() => logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", stream.Route);
+    private void Lost() => writer.Logger.LogDebug("Stream {Route}: the connection closed before the end of the stream was written", writer.Stream.Route);
 }

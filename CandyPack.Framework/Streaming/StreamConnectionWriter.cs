@@ -27,9 +27,11 @@ internal sealed class StreamConnectionWriter : IThreadPoolWorkItem
     private readonly StreamQueue _queue;
     private readonly HttpContext _context;
     private readonly ILogger _logger;
-    private readonly StreamOpening _opening;
     private readonly StreamClosingMessages _closingMessages;
     private readonly StreamFlush _flush;
+
+    /// <summary>Until the connection is open; dropped then, so an idle stream does not keep it.</summary>
+    private StreamOpening? _opening;
 
     /// <summary>Who may write: nobody (idle), one thread or continuation (owned), nobody ever again (finished). Owned until opened.</summary>
     private int _owner = Owned;
@@ -46,10 +48,20 @@ internal sealed class StreamConnectionWriter : IThreadPoolWorkItem
         _context = context;
         _logger = logger;
         _opening = new StreamOpening(this, stream, transport, context, logger);
-        _flush = new StreamFlush(this, stream, transport);
-        _closingMessages = new StreamClosingMessages(_flush, stream, transport, context, logger);
+        _flush = new StreamFlush(this);
+        _closingMessages = new StreamClosingMessages(this);
         Senders = new StreamSenders(this, stream, transport, queue);
     }
+
+    internal CandyStream Stream => _stream;
+
+    internal IStreamTransport Transport => _transport;
+
+    internal HttpContext Context => _context;
+
+    internal ILogger Logger => _logger;
+
+    internal StreamFlush Flush => _flush;
 
     /// <summary>The ways in: sends written at once into an idle connection, else queued; pulled messages queued.</summary>
     public StreamSenders Senders { get; }
@@ -128,13 +140,14 @@ internal sealed class StreamConnectionWriter : IThreadPoolWorkItem
     {
         try
         {
-            if (!_opening.IsOpened)
+            if (_opening is { } opening)
             {
-                if (!_opening.TryOpenNow())
+                if (!opening.IsOpened && !opening.TryOpenNow())
                 {
                     return;
                 }
 
+                _opening = null;
                 flushNeeded = true;
             }
 

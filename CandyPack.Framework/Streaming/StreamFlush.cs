@@ -7,7 +7,7 @@ namespace CandyPack.Streaming;
 /// transport whose send is asynchronous), awaited by a continuation that owns the connection meanwhile and runs the
 /// writer again once it completes. Since when a flush has waited is what the stall watch reads.
 /// </summary>
-internal sealed class StreamFlush(StreamConnectionWriter writer, CandyStream stream, IStreamTransport transport)
+internal sealed class StreamFlush(StreamConnectionWriter writer)
 {
     private long _pendingSince;
 
@@ -20,10 +20,10 @@ internal sealed class StreamFlush(StreamConnectionWriter writer, CandyStream str
         if (messages > 0 && Hosting.CandyMetrics.MessagesSent.Enabled)
         {
             Hosting.CandyMetrics.MessagesSent.Add(messages);
-            Hosting.CandyMetrics.BytesSent.Add(transport.UnflushedBytes);
+            Hosting.CandyMetrics.BytesSent.Add(writer.Transport.UnflushedBytes);
         }
 
-        return transport.FlushAsync();
+        return writer.Transport.FlushAsync();
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ internal sealed class StreamFlush(StreamConnectionWriter writer, CandyStream str
 
         if (flush.Result.IsCompleted)
         {
-            stream.Cut("the connection closed", abort: false);
+            writer.Stream.Cut("the connection closed", abort: false);
         }
 
         return true;
@@ -56,7 +56,7 @@ internal sealed class StreamFlush(StreamConnectionWriter writer, CandyStream str
         {
             if ((await flush).IsCompleted)
             {
-                stream.Cut("the connection closed", abort: false);
+                writer.Stream.Cut("the connection closed", abort: false);
             }
         }
         catch (Exception e)
