@@ -27,10 +27,11 @@ internal interface IStreamTransport
 
     /// <summary>
     /// The UTF-8 JSON that <see cref="Write"/> would write as the data of a message carrying <paramref name="data"/>, for a
-    /// message that waits in the queue as <see cref="StreamMessageKind.Json"/>. Safe on any thread, beside the writer.
+    /// message that waits in the queue as <see cref="StreamMessageKind.Json"/>. Safe on any thread, beside the writer;
+    /// the bytes are the calling thread's scratch, valid until it serialises again.
     /// </summary>
     /// <exception cref="NotSupportedException">The data cannot be serialised.</exception>
-    byte[] Serialize(object? data);
+    ReadOnlySpan<byte> Serialize(object? data);
 
     /// <summary>Tells the client the stream ended on purpose, so it should not reconnect.</summary>
     void WriteEnd();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -223,6 +224,14 @@ internal sealed class StreamConnectionWriter : IThreadPoolWorkItem
         catch (Exception e) when (IsUnserialisable(e))
         {
             _transport.Write(Unserialisable(message, e));
+        }
+        finally
+        {
+            if (message.Kind == StreamMessageKind.Json)
+            {
+                // Copied into the connection's buffer by now (or the write failed): the pooled array is done with.
+                ArrayPool<byte>.Shared.Return((byte[])message.Data!);
+            }
         }
     }
 

@@ -6,12 +6,15 @@ namespace CandyPack.Streaming;
 /// </summary>
 internal readonly struct StreamMessage
 {
-    private StreamMessage(StreamMessageKind kind, object? data, string? eventName, string? id)
+    private readonly int _jsonLength;
+
+    private StreamMessage(StreamMessageKind kind, object? data, string? eventName, string? id, int jsonLength = 0)
     {
         Kind = kind;
         Data = data;
         Event = eventName;
         Id = id;
+        _jsonLength = jsonLength;
     }
 
     public static StreamMessage Heartbeat { get; } = new(StreamMessageKind.Heartbeat, null, null, null);
@@ -25,7 +28,10 @@ internal readonly struct StreamMessage
     public string? Id { get; }
 
     /// <summary>The data of a <see cref="StreamMessageKind.Json"/> message.</summary>
-    public ReadOnlySpan<byte> Json => (byte[])Data!;
+    public ReadOnlySpan<byte> Json => new((byte[])Data!, 0, _jsonLength);
+
+    /// <summary>The bytes of <see cref="Json"/>.</summary>
+    public int JsonLength => _jsonLength;
 
     /// <summary>The message of a <see cref="StreamMessageKind.Shared"/> one.</summary>
     public SharedMessage? Shared => Data as SharedMessage;
@@ -33,8 +39,12 @@ internal readonly struct StreamMessage
     public static StreamMessage Message(object? data, string? eventName = null, string? id = null) =>
         new(StreamMessageKind.Data, data, eventName, id);
 
-    /// <summary>This data message with its data serialised already (<see cref="IStreamTransport.Serialize"/>).</summary>
-    public StreamMessage WithJson(byte[] json) => new(StreamMessageKind.Json, json, Event, Id);
+    /// <summary>
+    /// This data message with its data serialised already (<see cref="IStreamTransport.Serialize"/>), in the first
+    /// <paramref name="length"/> bytes of an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, which
+    /// the writer returns once it has written them.
+    /// </summary>
+    public StreamMessage WithJson(byte[] rented, int length) => new(StreamMessageKind.Json, rented, Event, Id, length);
 
     public static StreamMessage Share(SharedMessage message) =>
         new(StreamMessageKind.Shared, message, null, null);

@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace CandyPack.Streaming;
 
 /// <summary>
@@ -137,7 +138,11 @@ internal sealed class StreamSenders(StreamConnectionWriter writer, CandyStream s
 
         try
         {
-            return message.WithJson(transport.Serialize(message.Data));
+            // Into a pooled array, so a fast producer's objects cost no allocation each; the writer gives it back.
+            var json = transport.Serialize(message.Data);
+            var rented = ArrayPool<byte>.Shared.Rent(json.Length);
+            json.CopyTo(rented);
+            return message.WithJson(rented, json.Length);
         }
         catch (Exception e) when (StreamConnectionWriter.IsUnserialisable(e))
         {
