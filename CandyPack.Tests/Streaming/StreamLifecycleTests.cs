@@ -147,12 +147,13 @@ public sealed class StreamLifecycleTests
         // The client reads nothing more: the stream's queue (stream.queue is 32) fills, and its writer waits for the client.
         Assert.That(await Eventually.TrueAsync(() => stream.Queued == 32 && stream.WaitsForClient), Is.True, $"the queue holds {stream.Queued}; the generator made {Probe.Count(key, "produced")}");
         // The three counts are read one after another while an item may still move between them: read until one reading
-        // holds still. A generator pulled ahead of the queue never gives such a reading.
+        // holds still. A generator pulled ahead of the queue never gives such a reading. The queue may also hold a
+        // heartbeat or two (every 0.2 s here) that the generator did not make, so fewer made than held is no fault.
         var (produced, written, queued) = (0, 0L, 0);
         var accounted = await Eventually.TrueAsync(() =>
         {
             (written, queued, produced) = (stream.Written, stream.Queued, Probe.Count(key, "produced"));
-            return produced - written - queued is >= 0 and <= 1;
+            return produced - written - queued <= 1;
         });
         Assert.Multiple(() =>
         {
