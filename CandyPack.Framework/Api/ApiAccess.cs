@@ -76,7 +76,7 @@ internal static class ApiAccess
         {
             return IsKey(options.Keys, header.AsSpan(Scheme.Length + 1).Trim())
                 ? null
-                : new ApiError(StatusCodes.Status401Unauthorized, "Authorization", "The API key is not one of this site's api.keys.");
+                : new ApiError(StatusCodes.Status401Unauthorized, "Authorization", "The API key is not one of the keys in api.keys.");
         }
 
         if (!string.IsNullOrWhiteSpace(options.Policy))
