@@ -12,6 +12,9 @@ internal sealed record HostArguments(IReadOnlyList<string> Sites, int? Port, int
                candy run [options] <site-folder> [more site folders]
                candy new <folder>                       create a site there, as `dotnet new candypack -o <folder>` does
                candy publish <site-folder> <out-folder> publish for production: <out>/host runs <out>/site
+               candy publish <site-url> <channel> <json> [--event NAME] [--key KEY]
+                                                publish a message through a running site's server API
+                                                (api.enabled); the key defaults to $CANDY_API_KEY
 
           <site-folder>   a site: a folder with a .csproj (built, then served) or a published site (--no-build)
           --port N        listen on http://127.0.0.1:N (default: the first site's server.port, else 1071)

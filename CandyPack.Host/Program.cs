@@ -9,6 +9,8 @@ switch (args)
 {
     case ["new", .. var newArguments]:
         return SiteTemplate.Create(newArguments);
+    case ["publish", var target, ..] when ApiPublisher.IsUrl(target):
+        return await ApiPublisher.PublishAsync(args[1..]);
     case ["publish", .. var publishArguments]:
         return await SitePublisher.PublishAsync(publishArguments);
 }

@@ -247,7 +247,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         }
     }
 
-    private async Task<ChannelReplay> ReadMissedAsync(ChannelState state, ChannelMessageId after)
+    /// <summary>What a client that last saw <paramref name="after"/> missed: from the shared stream with Redis, else this instance's history.</summary>
+    internal async Task<ChannelReplay> ReadMissedAsync(ChannelState state, ChannelMessageId after)
     {
         var oldestAllowed = OldestAllowed;
         if (_redis is { } redis && await redis.TryReadAfterAsync(state, after, oldestAllowed) is { } shared)
@@ -262,7 +263,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     }
 
     /// <summary>Messages received before this (milliseconds) are older than <c>historyAge</c>: never replayed.</summary>
-    private long OldestAllowed => _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
+    internal long OldestAllowed => _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
 
     private InvalidOperationException NotStarted() => new($"The channels of site {Site} have not started yet.");
 

@@ -34,6 +34,10 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     public Task<StreamEntry[]> RangeAsync(string channel, RedisValue from, RedisValue to) =>
         redis.GetDatabase().StreamRangeAsync(StreamKey(channel), from, to);
 
+    /// <summary>The channel's newest <paramref name="count"/> entries, newest first.</summary>
+    public Task<StreamEntry[]> NewestAsync(string channel, int count) =>
+        redis.GetDatabase().StreamRangeAsync(StreamKey(channel), "-", "+", count, Order.Descending);
+
     /// <summary>The id of the channel's newest entry, or <see cref="ChannelMessageId.None"/> when its stream is empty.</summary>
     public async Task<ChannelMessageId> NewestIdAsync(string channel)
     {

@@ -109,6 +109,7 @@ internal static class CandyApplication
         }
 
         HealthEndpoint.Map(app);
+        Api.ServerApiEndpoint.Map(app);
         Client.ClientScripts.Use(app);
         if (dashboard)
         {

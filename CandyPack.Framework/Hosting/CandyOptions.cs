@@ -28,6 +28,9 @@ public sealed class CandyOptions
     /// </summary>
     public string? Redis { get; set; }
 
+    /// <summary>The server API under <c>/_candy/api/</c> (<c>"api"</c> in config.json); off by default.</summary>
+    public ApiOptions Api { get; set; } = new();
+
     /// <summary>Listening settings (<c>"server"</c> in config.json); read from the first site a host loads.</summary>
     public ServerOptions Server { get; set; } = new();
 }

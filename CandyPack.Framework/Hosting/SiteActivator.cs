@@ -95,5 +95,12 @@ internal sealed class SiteActivator(SiteRegistry registry, CandyEndpointDataSour
         {
             _logger.LogInformation("  {Route}", endpoint.DisplayName);
         }
+
+        if (site.Options.Api.Enabled)
+        {
+            // The number of keys, never a key.
+            _logger.LogInformation(
+                "  Server API at {Path}/: {Keys} API keys{Policy}", Api.ServerApiEndpoint.Path, site.Options.Api.Keys.Count, site.Options.Api.Policy is { } policy ? $", policy {policy}" : string.Empty);
+        }
     }
 }

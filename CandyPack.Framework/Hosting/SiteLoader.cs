@@ -22,6 +22,7 @@ internal static class SiteLoader
         var configuration = SiteConfiguration.Load(definition);
         var options = new CandyOptions();
         configuration.Bind(options);
+        Api.ApiAccess.Validate(options.Api, definition.Name);
         var types = SiteCode.Types(definition);
 
         var loggerFactory = hostServices.GetRequiredService<ILoggerFactory>();
@@ -67,7 +68,10 @@ internal static class SiteLoader
             site.Disposables.Add(channels);
             AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());
             channels.Start(site.JsonOptions, provider);
-            site.UserStreams = new Identity.UserStreamLimit(options.Stream, TimeSpan.FromSeconds(options.Channels.PresenceTimeout), definition.Name, logger, channels.Redis, hostServices.GetService<TimeProvider>() ?? TimeProvider.System);
+            Api.ApiAccess.ValidatePolicy(options.Api, provider, definition.Name);
+            site.UserIndex = options.Api.Enabled ? new Identity.UserStreamIndex(definition.Name, logger, channels.Redis) : null;
+            site.UserStreams = new Identity.UserStreamLimit(
+                options.Stream, TimeSpan.FromSeconds(options.Channels.PresenceTimeout), definition.Name, logger, channels.Redis, hostServices.GetService<TimeProvider>() ?? TimeProvider.System, site.UserIndex);
             site.Disposables.Add(site.UserStreams);
             if (hostServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime)
             {
@@ -220,11 +224,15 @@ internal static class SiteLoader
             }
         });
 
-    /// <summary>Host singletons a site's own services may depend on.</summary>
+    /// <summary>
+    /// Host singletons a site's own services may depend on; the endpoint data source because <c>AddAuthorization</c>
+    /// (for <c>api.policy</c>, say) registers a policy cache that watches it.
+    /// </summary>
     private static readonly Type[] SharedHostServices =
     [
         typeof(Microsoft.Extensions.Hosting.IHostApplicationLifetime),
         typeof(TimeProvider),
+        typeof(EndpointDataSource),
     ];
 
     private static List<RouteDefinition> MapRoutes(IEnumerable<Type> routeFiles, IServiceProvider provider)

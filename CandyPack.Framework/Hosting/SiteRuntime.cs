@@ -38,6 +38,9 @@ internal sealed class SiteRuntime : IAsyncDisposable
     /// <summary>The per-user stream limit (<c>stream.maxPerUser</c>); set by <see cref="SiteLoader"/> once channels have connected.</summary>
     public Identity.UserStreamLimit? UserStreams { get; set; }
 
+    /// <summary>The site's open streams by user, for the server API's disconnect; kept only while <c>api.enabled</c>.</summary>
+    public Identity.UserStreamIndex? UserIndex { get; set; }
+
     /// <summary>The site's open streams, heartbeat timer and stream limits.</summary>
     public Streaming.StreamRegistry Streams { get; }
 

@@ -20,35 +20,6 @@ internal sealed class UserStreamLimit : IDisposable
 
     private static readonly Task<string?> Admitted = Task.FromResult<string?>(null);
 
-    // Answers nil when the stream is refused, else the members of the streams to close (none when there was room).
-    private const string AdmitScript = """
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-        local max = tonumber(ARGV[3])
-        local closed = {}
-        if #members >= max then
-          if ARGV[5] == '0' then return false end
-          table.sort(members)
-          for i = 1, #members - max + 1 do
-            redis.call('ZREM', KEYS[1], members[i])
-            closed[#closed + 1] = members[i]
-          end
-        end
-        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
-        redis.call('PEXPIRE', KEYS[1], ARGV[6])
-        return closed
-        """;
-
-    // Per stream still in its user's set (XX: a stream released meanwhile is not written back): its new expiry as the
-    // score, and the set kept alive twice as long.
-    private const string RefreshScript = """
-        for i = 1, #KEYS do
-          redis.call('ZADD', KEYS[i], 'XX', ARGV[1], ARGV[i + 2])
-          redis.call('PEXPIRE', KEYS[i], ARGV[2])
-        end
-        return #KEYS
-        """;
-
     /// <summary>Streams refreshed per command.</summary>
     private const int RefreshBatch = 500;
 
@@ -67,10 +38,12 @@ internal sealed class UserStreamLimit : IDisposable
     private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly Hosting.BackgroundTasks _background;
     private readonly RedisChannel _closeChannel;
+    private readonly UserStreamIndex? _index;
     private readonly ITimer? _refresh;
     private long _next;
 
-    public UserStreamLimit(StreamOptions options, TimeSpan expiry, string site, ILogger logger, Channels.RedisChannelBackplane? redis, TimeProvider time)
+    public UserStreamLimit(
+        StreamOptions options, TimeSpan expiry, string site, ILogger logger, Channels.RedisChannelBackplane? redis, TimeProvider time, UserStreamIndex? index = null)
     {
         if (options.MaxPerUser < 0)
         {
@@ -78,6 +51,7 @@ internal sealed class UserStreamLimit : IDisposable
         }
 
         _options = options;
+        _index = index;
         _expiry = expiry;
         _site = site;
         _logger = logger;
@@ -103,8 +77,14 @@ internal sealed class UserStreamLimit : IDisposable
     /// </returns>
     public Task<string?> Admit(CandyStream stream, ClaimsPrincipal user)
     {
-        if (_options.MaxPerUser == 0 || UserIds.Of(user) is not { } userId)
+        if (UserIds.Of(user) is not { } userId)
         {
+            return Admitted;
+        }
+
+        if (_options.MaxPerUser == 0)
+        {
+            _index?.Add(stream, userId);
             return Admitted;
         }
 
@@ -151,6 +131,7 @@ internal sealed class UserStreamLimit : IDisposable
 
         _byMember[member] = (stream, userId);
         stream.On("close", () => Release(userId, stream, member));
+        _index?.Add(stream, userId);
         foreach (var (oldest, _) in evicted)
         {
             Close(oldest);
@@ -168,7 +149,7 @@ internal sealed class UserStreamLimit : IDisposable
         try
         {
             result = await _redis!().ScriptEvaluateAsync(
-                AdmitScript,
+                UserStreamScripts.Admit,
                 [Key(userId)],
                 [now, now + (long)_expiry.TotalMilliseconds, _options.MaxPerUser, member, closeOldest ? 1 : 0, (long)_expiry.TotalMilliseconds * 2]);
         }
@@ -206,6 +187,7 @@ internal sealed class UserStreamLimit : IDisposable
         }
 
         stream.On("close", () => Release(userId, stream, member));
+        _index?.Add(stream, userId);
         foreach (var closed in (RedisResult[])result!)
         {
             var oldest = (string)closed!;
@@ -285,7 +267,7 @@ internal sealed class UserStreamLimit : IDisposable
         void Send()
         {
             _background.Run(
-                database.ScriptEvaluateAsync(RefreshScript, [.. keys], [expires, (long)_expiry.TotalMilliseconds * 2, .. values]),
+                database.ScriptEvaluateAsync(UserStreamScripts.Refresh, [.. keys], [expires, (long)_expiry.TotalMilliseconds * 2, .. values]),
                 $"Site {_site}: refreshing the per-user counts of {keys.Count} streams in Redis");
             keys.Clear();
             values.Clear();
