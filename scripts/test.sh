@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine: installs and starts the services the tests talk to
-# (each scripts/services/*.sh: MariaDB, Redis, Chromium) where they are missing, then runs dotnet test and
+# (each scripts/services/*.sh: MariaDB, Redis, Chromium, Node.js, curl and Python) where they are missing, then runs dotnet test and
 # prints "N passed, N failed". Extra arguments go to dotnet test (e.g. --filter Name~Stream).
 set -euo pipefail
 cd "$(dirname "$0")/.."

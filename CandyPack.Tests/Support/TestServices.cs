@@ -18,6 +18,9 @@ internal static class TestServices
     /// <summary>The npm package folder of the JavaScript client (clients/js), with its dev dependencies installed.</summary>
     public static string ClientPackage => Require("CANDY_TEST_CLIENT_PACKAGE", "clients/js with its npm dev dependencies installed (npm ci)");
 
+    /// <summary>Python 3, for the test that runs the README's standard-library publisher.</summary>
+    public static string Python => Require("CANDY_TEST_PYTHON", "python3 on the machine");
+
     private static string Require(string variable, string what)
     {
         var value = Environment.GetEnvironmentVariable(variable);
