@@ -27,11 +27,10 @@ internal interface IStreamTransport
 
     /// <summary>
     /// The UTF-8 JSON that <see cref="Write"/> would write as the data of a message carrying <paramref name="data"/>, for a
-    /// message that waits in the queue as <see cref="StreamMessageKind.Json"/>. Safe on any thread, beside the writer;
-    /// the bytes are the calling thread's scratch, valid until it serialises again.
+    /// message that waits in the queue as <see cref="StreamMessageKind.Json"/>. Safe on any thread, beside the writer.
     /// </summary>
     /// <exception cref="NotSupportedException">The data cannot be serialised.</exception>
-    ReadOnlySpan<byte> Serialize(object? data);
+    byte[] Serialize(object? data);
 
     /// <summary>Tells the client the stream ended on purpose, so it should not reconnect.</summary>
     void WriteEnd();

@@ -59,7 +59,7 @@ internal static class SseFormatter
 
     /// <summary>The JSON <see cref="WriteMessage"/> would write for <paramref name="data"/>, to be written later with <see cref="WriteJson"/>.</summary>
     /// <exception cref="NotSupportedException">The data cannot be serialised.</exception>
-    public static ReadOnlySpan<byte> Serialize(object? data, JsonSerializerOptions json) => SerializeJson(data, json).Span;
+    public static byte[] Serialize(object? data, JsonSerializerOptions json) => SerializeJson(data, json).ToArray();
 
     public static void WriteRetry(IBufferWriter<byte> writer, int milliseconds)
     {

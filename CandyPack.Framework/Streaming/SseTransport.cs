@@ -70,7 +70,7 @@ internal sealed class SseTransport(HttpContext context, JsonSerializerOptions js
 
     private static readonly Func<SharedMessage, byte[]> FrameShared = SseFormatter.Frame;
 
-    public ReadOnlySpan<byte> Serialize(object? data) => SseFormatter.Serialize(data, json);
+    public byte[] Serialize(object? data) => SseFormatter.Serialize(data, json);
 
     public void WriteEnd()
     {

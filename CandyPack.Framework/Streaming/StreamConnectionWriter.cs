@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -224,14 +223,6 @@ internal sealed class StreamConnectionWriter : IThreadPoolWorkItem
         catch (Exception e) when (IsUnserialisable(e))
         {
             _transport.Write(Unserialisable(message, e));
-        }
-        finally
-        {
-            if (message.Kind == StreamMessageKind.Json)
-            {
-                // Copied into the connection's buffer by now (or the write failed): the pooled array is done with.
-                ArrayPool<byte>.Shared.Return((byte[])message.Data!);
-            }
         }
     }
 

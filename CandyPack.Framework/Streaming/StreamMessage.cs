@@ -6,15 +6,12 @@ namespace CandyPack.Streaming;
 /// </summary>
 internal readonly struct StreamMessage
 {
-    private readonly int _jsonLength;
-
-    private StreamMessage(StreamMessageKind kind, object? data, string? eventName, string? id, int jsonLength = 0)
+    private StreamMessage(StreamMessageKind kind, object? data, string? eventName, string? id)
     {
         Kind = kind;
         Data = data;
         Event = eventName;
         Id = id;
-        _jsonLength = jsonLength;
     }
 
     public static StreamMessage Heartbeat { get; } = new(StreamMessageKind.Heartbeat, null, null, null);
@@ -28,10 +25,7 @@ internal readonly struct StreamMessage
     public string? Id { get; }
 
     /// <summary>The data of a <see cref="StreamMessageKind.Json"/> message.</summary>
-    public ReadOnlySpan<byte> Json => new((byte[])Data!, 0, _jsonLength);
-
-    /// <summary>The bytes of <see cref="Json"/>.</summary>
-    public int JsonLength => _jsonLength;
+    public ReadOnlySpan<byte> Json => (byte[])Data!;
 
     /// <summary>The message of a <see cref="StreamMessageKind.Shared"/> one.</summary>
     public SharedMessage? Shared => Data as SharedMessage;
@@ -39,12 +33,8 @@ internal readonly struct StreamMessage
     public static StreamMessage Message(object? data, string? eventName = null, string? id = null) =>
         new(StreamMessageKind.Data, data, eventName, id);
 
-    /// <summary>
-    /// This data message with its data serialised already (<see cref="IStreamTransport.Serialize"/>), in the first
-    /// <paramref name="length"/> bytes of an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, which
-    /// the writer returns once it has written them.
-    /// </summary>
-    public StreamMessage WithJson(byte[] rented, int length) => new(StreamMessageKind.Json, rented, Event, Id, length);
+    /// <summary>This data message with its data serialised already (<see cref="IStreamTransport.Serialize"/>).</summary>
+    public StreamMessage WithJson(byte[] json) => new(StreamMessageKind.Json, json, Event, Id);
 
     public static StreamMessage Share(SharedMessage message) =>
         new(StreamMessageKind.Shared, message, null, null);

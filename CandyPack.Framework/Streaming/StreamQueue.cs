@@ -116,7 +116,7 @@ internal sealed class StreamQueue(int capacity, int byteCapacity = int.MaxValue)
     }
 
     /// <summary>What a waiting message holds that the queue can see: a channel message's framed payload, a string's or bytes' length.</summary>
-    private static long SizeOf(in StreamMessage message) => message.Kind == StreamMessageKind.Json ? message.JsonLength : message.Data switch
+    private static long SizeOf(in StreamMessage message) => message.Data switch
     {
         SharedMessage shared => shared.Payload.Length,
         string text => text.Length,

@@ -1,4 +1,3 @@
-using System.Buffers;
 namespace CandyPack.Streaming;
 
 /// <summary>
@@ -138,11 +137,7 @@ internal sealed class StreamSenders(StreamConnectionWriter writer, CandyStream s
 
         try
         {
-            // Into a pooled array, so a fast producer's objects cost no allocation each; the writer gives it back.
-            var json = transport.Serialize(message.Data);
-            var rented = ArrayPool<byte>.Shared.Rent(json.Length);
-            json.CopyTo(rented);
-            return message.WithJson(rented, json.Length);
+            return message.WithJson(transport.Serialize(message.Data));
         }
         catch (Exception e) when (StreamConnectionWriter.IsUnserialisable(e))
         {

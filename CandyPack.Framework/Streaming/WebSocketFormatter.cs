@@ -64,8 +64,8 @@ internal static class WebSocketFormatter
     /// <paramref name="encoder"/>, to be written later with <see cref="WriteJson"/>. Safe on any thread.
     /// </summary>
     /// <exception cref="NotSupportedException">The data cannot be serialised.</exception>
-    public static ReadOnlySpan<byte> Serialize(object? data, JsonSerializerOptions json, JavaScriptEncoder encoder) =>
-        (t_json ??= new JsonScratch()).Serialize(data, json, encoder).Span;
+    public static byte[] Serialize(object? data, JsonSerializerOptions json, JavaScriptEncoder encoder) =>
+        (t_json ??= new JsonScratch()).Serialize(data, json, encoder).ToArray();
 
     public static void WriteRetry(Utf8JsonWriter writer, IBufferWriter<byte> output, int milliseconds)
     {

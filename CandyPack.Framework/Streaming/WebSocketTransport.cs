@@ -88,7 +88,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
 
     private static readonly Func<SharedMessage, byte[]> FrameShared = WebSocketFormatter.Frame;
 
-    public ReadOnlySpan<byte> Serialize(object? data) => WebSocketFormatter.Serialize(data, json, Encoder);
+    public byte[] Serialize(object? data) => WebSocketFormatter.Serialize(data, json, Encoder);
 
     public void WriteEnd() => Append(WebSocketFormatter.End);
 

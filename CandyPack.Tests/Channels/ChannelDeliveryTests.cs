@@ -249,7 +249,7 @@ public sealed class ChannelDeliveryTests
             UnflushedBytes += shared.Payload.Length;
         }
 
-        public ReadOnlySpan<byte> Serialize(object? data) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(data);
+        public byte[] Serialize(object? data) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(data);
 
         public void WriteEnd()
         {
