@@ -12,7 +12,8 @@ public sealed class StreamOptions
     /// <summary>
     /// Bytes a connection may have waiting to be written before it counts as a slow consumer, whichever of this and
     /// <see cref="Queue"/> comes first. Counted are a channel message's payload, a string's or byte array's length, and
-    /// any other object's JSON, serialised once when it is queued. One message always fits, however large. Default
+    /// any other pushed object's JSON, serialised once when it is queued (a pulled source is paced by <see cref="Queue"/>).
+    /// One message always fits, however large. Default
     /// 8,388,608 (8 MiB).
     /// </summary>
     public int QueueBytes { get; set; } = 8 * 1024 * 1024;

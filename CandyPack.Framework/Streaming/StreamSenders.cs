@@ -83,10 +83,13 @@ internal sealed class StreamSenders(StreamConnectionWriter writer, CandyStream s
         return taken;
     }
 
-    /// <summary>Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast producer's messages share flushes.</summary>
+    /// <summary>
+    /// Queues for a pulled producer, waiting while the queue is full; the writing goes to the thread pool, so a fast
+    /// producer's messages share flushes. Its objects stay objects until written: the producer is paced by the queue
+    /// and never runs ahead of it, and serialising each one here made a generator of objects twice as costly.
+    /// </summary>
     public ValueTask<bool> PullAsync(StreamMessage message, CancellationToken cancellationToken)
     {
-        message = Queueable(message);
         if (queue.TryWrite(message))
         {
             writer.Wake();
@@ -124,7 +127,7 @@ internal sealed class StreamSenders(StreamConnectionWriter writer, CandyStream s
     }
 
     /// <summary>
-    /// A message about to wait in the queue: an object is serialised now, once, so the queue counts its bytes
+    /// A pushed message about to wait in the queue: an object is serialised now, once, so the queue counts its bytes
     /// (<c>stream.queueBytes</c>) and its writer writes those bytes. One written straight into an idle connection is
     /// serialised there instead, also once.
     /// </summary>
