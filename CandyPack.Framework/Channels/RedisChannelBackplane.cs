@@ -48,10 +48,17 @@ internal sealed class RedisChannelBackplane : IDisposable
         _resume = new RedisChannelResume(this);
         _catchUp = new RedisCatchUp(this);
         redis.ConnectionFailed += (_, e) => Degrade(e.Exception, $"{e.EndPoint} ({e.ConnectionType}: {e.FailureType})");
-        redis.ConnectionRestored += (_, _) => _catchUp.Wake();
+        redis.ConnectionRestored += (_, _) =>
+        {
+            _catchUp.Wake();
+            Reconnected?.Invoke();
+        };
     }
 
     public bool IsConnected => _redis.IsConnected;
+
+    /// <summary>Raised when a connection to Redis is restored, for the site's other subscribers to subscribe again if they could not.</summary>
+    internal event Action? Reconnected;
 
     /// <summary>The shared connection's database, for the site's other Redis users (presence, per-user limits, Data Protection keys).</summary>
     public IDatabase Database => _redis.GetDatabase();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -15,9 +14,10 @@ internal sealed class UserStreamIndex
     private readonly Lock _gate = new();
     private readonly string _site;
     private readonly ILogger _logger;
-    private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private readonly string _instance = string.Empty;
     private readonly RedisChannel _channel;
     private readonly ISubscriber? _subscriber;
+    private int _subscribed;
 
     public UserStreamIndex(string site, ILogger logger, Channels.RedisChannelBackplane? redis)
     {
@@ -26,8 +26,13 @@ internal sealed class UserStreamIndex
         _channel = RedisChannel.Literal("candy:" + site + ":user-streams:disconnect");
         if (redis is not null)
         {
+            // This instance's mark on what it announces, so it does not close its streams twice: the backplane's.
+            _instance = redis.Origin;
             _subscriber = redis.Subscriber;
-            _subscriber.Subscribe(_channel, (_, message) => Heard(message!));
+
+            // Redis may be away at start (the site starts all the same): subscribed once it is back.
+            redis.Reconnected += () => ThreadPool.QueueUserWorkItem(static index => index.TrySubscribe(), this, preferLocal: false);
+            TrySubscribe();
         }
     }
 
@@ -63,6 +68,32 @@ internal sealed class UserStreamIndex
         }
 
         return closed;
+    }
+
+    private void TrySubscribe()
+    {
+        if (Interlocked.CompareExchange(ref _subscribed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _subscriber!.Subscribe(_channel, (_, message) => Heard(message!));
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _subscribed, 0);
+            if (Channels.RedisChannelBackplane.IsRedisFailure(e))
+            {
+                _logger.LogWarning(
+                    "Site {Site}: Redis is away, so a server API disconnect asked of another instance does not reach this one until it is back ({Reason})", _site, e.Message);
+            }
+            else
+            {
+                _logger.LogError(e, "Site {Site}: subscribing to other instances' server API disconnects failed", _site);
+            }
+        }
     }
 
     private void Heard(string message)
