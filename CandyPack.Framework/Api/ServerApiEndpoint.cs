@@ -55,6 +55,7 @@ internal static class ServerApiEndpoint
         }
 
         ApiResult result;
+        Task<ApiResult>? running = null;
         site.RequestStarted();
         try
         {
@@ -64,7 +65,8 @@ internal static class ServerApiEndpoint
                 throw refused;
             }
 
-            result = await command(new ApiCall(context, site, timeout.Token)).WaitAsync(timeout.Token);
+            running = command(new ApiCall(context, site, timeout.Token));
+            result = await running.WaitAsync(timeout.Token);
         }
         catch (ApiError e)
         {
@@ -92,6 +94,13 @@ internal static class ServerApiEndpoint
         finally
         {
             site.RequestEnded();
+
+            // Timed out or left by its client: a publish takes no token, so the command may still finish, and its
+            // failure is logged rather than lost.
+            if (running is { IsCompleted: false })
+            {
+                new BackgroundTasks(site.Logger).Run(running, $"{context.Request.Method} {context.Request.Path} after its request ended");
+            }
         }
 
         context.Response.StatusCode = result.Status;
