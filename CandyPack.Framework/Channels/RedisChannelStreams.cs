@@ -41,7 +41,7 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     /// <summary>The id of the channel's newest entry, or <see cref="ChannelMessageId.None"/> when its stream is empty.</summary>
     public async Task<ChannelMessageId> NewestIdAsync(string channel)
     {
-        var newest = await redis.GetDatabase().StreamRangeAsync(StreamKey(channel), "-", "+", 1, Order.Descending);
+        var newest = await NewestAsync(channel, 1);
         return newest.Length > 0 ? RedisChannelWire.Id(newest[0]) : ChannelMessageId.None;
     }
 
