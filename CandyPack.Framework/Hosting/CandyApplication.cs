@@ -97,6 +97,7 @@ internal static class CandyApplication
         }
 
         // Every site's stream routes may be upgraded; each site's websocket section decides, per request, whether to take it.
+        app.Use(Streaming.WebSocketBatching.Use);
         app.UseWebSockets();
         app.Use(Streaming.WebSocketOverHttp2.RouteAsGet);
         app.UseRouting();

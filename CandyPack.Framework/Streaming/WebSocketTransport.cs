@@ -9,7 +9,8 @@ namespace CandyPack.Streaming;
 
 /// <summary>
 /// The WebSocket transport: accepts the upgrade with ASP.NET Core's WebSocket support, then sends each message as one
-/// text frame from <see cref="WebSocketFormatter"/>, and hands what the client sends to the stream's inbox.
+/// text frame from <see cref="WebSocketFormatter"/>, and hands what the client sends to the stream's inbox. The frames of a
+/// batch reach the connection with one write and one flush (<see cref="WebSocketBatchStream"/>).
 /// </summary>
 /// <remarks>
 /// Pings come from the socket's own keep-alive (every <c>stream.heartbeat</c> seconds, answered within
@@ -27,6 +28,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private Utf8JsonWriter? _json;
     private WebSocket? _socket;
+    private WebSocketBatchStream? _connection;
     private Task _receiving = Task.CompletedTask;
     private CandyStream? _stream;
 
@@ -55,6 +57,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
             KeepAliveInterval = streams.Heartbeat > 0 ? TimeSpan.FromSeconds(streams.Heartbeat) : TimeSpan.Zero,
             KeepAliveTimeout = options.PingTimeout > 0 ? TimeSpan.FromSeconds(options.PingTimeout) : Timeout.InfiniteTimeSpan,
         });
+        _connection = WebSocketBatching.ConnectionOf(context);
         _receiving = WebSocketReceiver.RunAsync(_socket, stream, context, options.MaxMessageSize, logger);
         if (retryMilliseconds is { } retry)
         {
@@ -102,6 +105,13 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
     {
         var socket = _socket!;
         var start = 0;
+        var batched = _connection is not null && _frameEnds.Count > 1;
+        if (batched)
+        {
+            // Room for each frame's header (at most 14 bytes) beside the payloads.
+            _connection!.Gather(_pending.WrittenCount + (_frameEnds.Count * 14));
+        }
+
         try
         {
             foreach (var end in _frameEnds)
@@ -111,14 +121,26 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
                     return new FlushResult(isCanceled: false, isCompleted: true);
                 }
 
+                // Into the gathered batch, this completes at once; the batch is written and flushed once below.
                 await socket.SendAsync(_pending.WrittenMemory[start..end], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 start = end;
+            }
+
+            if (batched)
+            {
+                batched = false;
+                await _connection!.SendGatheredAsync();
             }
 
             return default;
         }
         finally
         {
+            if (batched)
+            {
+                _connection!.DropGathered();
+            }
+
             _frameEnds.Clear();
             _pending.ResetWrittenCount();
         }
