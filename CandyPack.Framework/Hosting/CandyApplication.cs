@@ -97,8 +97,13 @@ internal static class CandyApplication
         }
 
         // Every site's stream routes may be upgraded; each site's websocket section decides, per request, whether to take it.
-        app.Use(Streaming.WebSocketBatching.Use);
-        app.UseWebSockets();
+        // Only a request that can be upgraded meets the WebSocket middleware, which gives every request it sees a feature
+        // object (an SSE stream would keep it for its whole life).
+        app.UseWhen(Streaming.WebSocketBatching.CanUpgrade, branch =>
+        {
+            branch.Use(Streaming.WebSocketBatching.Use);
+            branch.UseWebSockets();
+        });
         app.Use(Streaming.WebSocketOverHttp2.RouteAsGet);
         app.UseRouting();
         app.Use(Streaming.WebSocketOverHttp2.RestoreConnect);

@@ -75,7 +75,7 @@ internal sealed class UserStreamLimit : IDisposable
     /// A task that completes with null once the stream is counted, or with the message refusing it (429) when the user
     /// has <c>stream.maxPerUser</c> streams open and the policy is to refuse; complete at once unless Redis is asked.
     /// </returns>
-    public Task<string?> Admit(CandyStream stream, ClaimsPrincipal user)
+    public Task<string?> Admit(CandyStream stream, ClaimsPrincipal? user)
     {
         if (UserIds.Of(user) is not { } userId)
         {

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack;
@@ -261,7 +262,9 @@ public sealed partial class Candy
         Task<string?> admission;
         try
         {
-            admission = perUser.Admit(stream, context.User);
+            // The feature, not context.User, which makes an empty principal for a request nobody signed in (and a stream
+            // keeps its request for its whole life).
+            admission = perUser.Admit(stream, context.Features.Get<IHttpAuthenticationFeature>()?.User);
         }
         catch
         {

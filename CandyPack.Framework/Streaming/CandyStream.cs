@@ -1,5 +1,6 @@
 using CandyPack.Streaming;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack;
@@ -31,7 +32,7 @@ public sealed class CandyStream
 
     internal CandyStream(HttpContext context, RouteInfo route, StreamRegistry registry, IStreamTransport transport, ILogger logger)
     {
-        _client = context.Connection.RemoteIpAddress;
+        _client = context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress;
         _route = route;
         _registry = registry;
         _queue = new StreamQueue(registry.Options.Queue, registry.Options.QueueBytes);

@@ -42,5 +42,5 @@ internal static class StreamCompression
     /// <summary>A WebSocket upgrade is left alone: its frames are compressed by permessage-deflate (<c>websocket.compression</c>), if at all.</summary>
     private static bool Enabled(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<Hosting.SiteRouteMetadata>()?.Site.Options.Stream.Compression == true
-        && !context.WebSockets.IsWebSocketRequest;
+        && !WebSocketBatching.IsWebSocketRequest(context);
 }

@@ -28,20 +28,26 @@ internal sealed class WebSocketBatching : IHttpUpgradeFeature, IHttpExtendedConn
 
     public string? Protocol => _connect?.Protocol;
 
-    /// <summary>Runs before the WebSocket middleware: a request that can be upgraded gets the batching features.</summary>
+    /// <summary>Whether the request asks to be upgraded (HTTP/1.1) or is an extended CONNECT (HTTP/2).</summary>
+    public static bool CanUpgrade(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+        || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+
+    /// <summary>Runs before the WebSocket middleware, for a request that <see cref="CanUpgrade"/>: it gets the batching features.</summary>
     public static Task Use(HttpContext context, RequestDelegate next)
     {
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
-        var connect = context.Features.Get<IHttpExtendedConnectFeature>();
-        if (upgrade?.IsUpgradableRequest == true || connect?.IsExtendedConnect == true)
-        {
-            var batching = new WebSocketBatching(upgrade, connect);
-            context.Features.Set<IHttpUpgradeFeature>(batching);
-            context.Features.Set<IHttpExtendedConnectFeature>(batching);
-        }
-
+        var batching = new WebSocketBatching(context.Features.Get<IHttpUpgradeFeature>(), context.Features.Get<IHttpExtendedConnectFeature>());
+        context.Features.Set<IHttpUpgradeFeature>(batching);
+        context.Features.Set<IHttpExtendedConnectFeature>(batching);
         return next(context);
     }
+
+    /// <summary>
+    /// Whether the request is a WebSocket handshake. Read from the feature, which only a request that can be upgraded
+    /// has, rather than through <see cref="HttpContext.WebSockets"/>, which would make an object for every request.
+    /// </summary>
+    public static bool IsWebSocketRequest(HttpContext context) =>
+        context.Features.Get<IHttpWebSocketFeature>()?.IsWebSocketRequest == true;
 
     /// <summary>The batching connection under the WebSocket this request was upgraded to, if it has one.</summary>
     public static WebSocketBatchStream? ConnectionOf(HttpContext context) =>

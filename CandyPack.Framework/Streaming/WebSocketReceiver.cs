@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Streaming;
@@ -108,7 +109,7 @@ internal static class WebSocketReceiver
             logger.LogWarning(
                 "Stream {Route} from {Client}: {Reason} The WebSocket was closed with {Status}. ({Unlogged} more refusals since the last one logged.)",
                 stream.Route,
-                context.Connection.RemoteIpAddress,
+                context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress,
                 reason,
                 (int)status,
                 unlogged);

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Streaming;
@@ -38,7 +39,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
 
     /// <summary>Whether this request is a WebSocket upgrade the site takes.</summary>
     public static bool IsRequested(HttpContext context, WebSocketOptions options) =>
-        options.Enabled && context.WebSockets.IsWebSocketRequest;
+        options.Enabled && WebSocketBatching.IsWebSocketRequest(context);
 
     /// <summary>The stream whose inbox receives the client's messages and which the socket's end cuts.</summary>
     public void Attach(CandyStream stream) => _stream = stream;
@@ -51,7 +52,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
             StreamSocket.BoundSendBuffer(context, streams.SendBuffer);
         }
 
-        _socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        _socket = await context.Features.Get<IHttpWebSocketFeature>()!.AcceptAsync(new WebSocketAcceptContext
         {
             DangerousEnableCompression = options.Compression,
             KeepAliveInterval = streams.Heartbeat > 0 ? TimeSpan.FromSeconds(streams.Heartbeat) : TimeSpan.Zero,
