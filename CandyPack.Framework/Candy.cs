@@ -26,6 +26,9 @@ public sealed partial class Candy
     private RequestBody? _body;
     private volatile bool _revoked;
 
+    /// <summary>What the route's endpoint keeps of the request until its end.</summary>
+    internal RouteRequestState Endpoint;
+
     internal Candy(HttpContext context, SiteRuntime site, RouteInfo route)
     {
         _context = context;
@@ -82,6 +85,9 @@ public sealed partial class Candy
     public string SiteFolder => _site.Folder;
 
     internal SiteRuntime Site => _site;
+
+    /// <summary>The request's context for the endpoint, which ends it: readable after <see cref="RevokeRequest"/>.</summary>
+    internal HttpContext RequestContext => _context;
 
     /// <summary>The form or JSON body, read the first time something asks for it.</summary>
     internal RequestBody Body => _body ??= RequestBody.Of(Live().Request, _site.Options.Request.MaxBodySize, Aborted);

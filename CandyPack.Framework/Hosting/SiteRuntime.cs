@@ -58,6 +58,9 @@ internal sealed class SiteRuntime : IAsyncDisposable
 
     public ILogger Logger { get; }
 
+    /// <summary>How the site's routes answer their own failures, as the error middleware does.</summary>
+    public ErrorResponses Errors { get; set; } = null!;
+
     public IReadOnlyList<string> Domains { get; }
 
     public JsonSerializerOptions JsonOptions { get; }
