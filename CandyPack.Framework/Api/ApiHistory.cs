@@ -44,7 +44,7 @@ internal static class ApiHistory
     /// <summary>The newest messages: from the shared stream with Redis (this instance may never have held the channel), else from here.</summary>
     private static async Task<ChannelReplay> RecentAsync(ChannelHub hub, ChannelState state, int limit)
     {
-        var oldestAllowed = hub.OldestAllowed;
+        var oldestAllowed = hub.OldestAllowed(state.Name);
         if (hub.Redis is { } redis)
         {
             try

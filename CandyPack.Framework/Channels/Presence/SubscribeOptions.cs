@@ -11,7 +11,8 @@ public sealed class SubscribeOptions
 
     /// <summary>
     /// A small object (at most 1 KB as JSON) shown with this connection in the channel's presence list and in its
-    /// <c>join</c> event, such as <c>new { name, color }</c>. Only on channels with presence (<c>channels.presence</c>).
+    /// <c>join</c> event, such as <c>new { name, color }</c>. Only on channels with presence (<c>channels.presence</c>, or
+    /// a namespace's <c>presence</c>).
     /// </summary>
     public object? Info { get; set; }
 
