@@ -25,9 +25,9 @@ public sealed partial class Candy
 
     /// <summary>
     /// Subscribes this request to <paramref name="channel"/> as <see cref="Stream(CandyChannel)"/> does; a client that
-    /// connects without a last id first receives up to <paramref name="recent"/> of the newest messages this instance
-    /// keeps in the channel's history (within <c>historyAge</c>), with their ids, then live ones: a chat page that joins
-    /// late shows the last lines.
+    /// connects without a last id first receives up to <paramref name="recent"/> of the newest messages of the channel's
+    /// history (within <c>historyAge</c>; with Redis, its shared stream), with their ids, then live ones: a chat page that
+    /// joins late shows the last lines.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="recent"/> is negative.</exception>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">

@@ -15,7 +15,7 @@ namespace CandyPack.Channels;
 /// A site's channels: publishing, subscribing with resume, authorization, and the backplane that carries messages
 /// between host instances (in process, or Redis when <c>"redis"</c> is configured).
 /// </summary>
-internal sealed class ChannelHub : ICandyChannels, IDisposable
+internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
@@ -167,7 +167,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     /// <summary>
     /// Subscribes an open stream. The subscriber is registered first and holds live messages back while what the
     /// client missed since <paramref name="lastEventId"/> is replayed (without one: up to <paramref name="recent"/> of
-    /// the newest messages this instance keeps), so nothing is lost between the two and nothing is sent twice.
+    /// the newest messages, at least the latest one in a cache-mode namespace), so nothing is lost between the two and
+    /// nothing is sent twice.
     /// </summary>
     /// <exception cref="BadHttpRequestException">The channel has its namespace's <c>maxSubscribers</c> here (503).</exception>
     public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId, PresenceSubscription presence, int recent = 0)
@@ -187,15 +188,18 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             ChannelClientPublish.Start(stream, state.Handle);
         }
 
+        if (space.Recover == ChannelRecovery.Cache)
+        {
+            recent = Math.Max(recent, 1);
+        }
+
         if (!string.IsNullOrEmpty(lastEventId))
         {
             _ = ResumeAsync(stream, state, subscriber, lastEventId);
         }
         else if (recent > 0)
         {
-            var entries = new List<ChannelHistoryEntry>();
-            var newest = state.ReadRecent(recent, OldestAllowed(state.Name), entries);
-            _ = ReplayAsync(stream, subscriber, new ChannelReplay(false, entries, newest), ChannelMessageId.None);
+            _ = SendRecentAsync(stream, state, subscriber, recent);
         }
         else
         {

@@ -17,9 +17,14 @@ internal sealed class ChannelNamespace
         MaxSubscribers = own?.MaxSubscribers ?? 0;
         AllowAnonymous = own?.AllowAnonymous ?? true;
         AllowClientPublish = own?.AllowClientPublish ?? false;
+        Recover = own?.Recover ?? ChannelRecovery.Stream;
 
-        // An idle channel's history is too old to resume from once historyAge has passed; without an age, after the default idle time.
-        IdleMilliseconds = (long)((HistoryAge > 0 ? HistoryAge : ChannelOptions.DefaultIdleSeconds) * 1000);
+        // An idle channel's history is too old to resume from once historyAge has passed; without an age, after the
+        // default idle time, except in cache mode, where the latest message is the channel's value and stays while
+        // channels.maxChannels leaves room.
+        IdleMilliseconds = HistoryAge > 0 ? (long)(HistoryAge * 1000)
+            : Recover == ChannelRecovery.Cache ? long.MaxValue
+            : (long)(ChannelOptions.DefaultIdleSeconds * 1000);
     }
 
     /// <summary>The namespace's prefix; empty for the default namespace.</summary>
@@ -40,6 +45,8 @@ internal sealed class ChannelNamespace
     public bool AllowAnonymous { get; }
 
     public bool AllowClientPublish { get; }
+
+    public ChannelRecovery Recover { get; }
 
     /// <summary>How long a channel with no subscribers and nothing happening is kept (milliseconds).</summary>
     public long IdleMilliseconds { get; }

@@ -46,4 +46,7 @@ public sealed class ChannelNamespaceOptions
     /// its token and every <see cref="IChannelAuthorizer"/>. Default false.
     /// </summary>
     public bool AllowClientPublish { get; set; }
+
+    /// <summary>What a subscriber that connects without a last id receives first. Default <see cref="ChannelRecovery.Stream"/>.</summary>
+    public ChannelRecovery Recover { get; set; }
 }

@@ -11,7 +11,7 @@ internal sealed class ChannelNamespaces
 {
     /// <summary>The keys a namespace takes in config.json, as written there.</summary>
     private static readonly string[] Keys =
-        ["prefix", "history", "historyAge", "presence", "joinLeave", "maxSubscribers", "allowAnonymous", "allowClientPublish"];
+        ["prefix", "history", "historyAge", "presence", "joinLeave", "maxSubscribers", "allowAnonymous", "allowClientPublish", "recover"];
 
     // Longest prefix first, so the first match is the longest; a handful of entries, so a scan beats a trie.
     private readonly ChannelNamespace[] _byLength;
@@ -71,7 +71,8 @@ internal sealed class ChannelNamespaces
     }
 
     /// <summary>
-    /// Checks <c>channels.namespaces</c> as written, before it is bound: a list of objects, each with known keys only. A misspelt key would otherwise be ignored and its option silently left out.
+    /// Checks <c>channels.namespaces</c> as written, before it is bound: a list of objects, each with known keys only, and
+    /// a <c>recover</c> the binder can read. A misspelt key would otherwise be ignored and its option silently left out.
     /// </summary>
     /// <exception cref="CandyStartupException">Names the namespace and the key, and lists the keys there are.</exception>
     public static void CheckConfiguration(IConfiguration configuration, string site)
@@ -96,6 +97,13 @@ internal sealed class ChannelNamespaces
                 {
                     throw new CandyStartupException($"{where} has an unknown option \"{option.Key}\"; a namespace takes {string.Join(", ", Keys)}.");
                 }
+            }
+
+            if (entry["recover"] is { } recover
+                && !string.Equals(recover, nameof(ChannelRecovery.Stream), StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(recover, nameof(ChannelRecovery.Cache), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CandyStartupException($"{where}: recover is \"{recover}\"; it is \"stream\" (the default) or \"cache\".");
             }
         }
     }

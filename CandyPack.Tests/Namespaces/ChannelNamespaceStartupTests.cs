@@ -27,6 +27,7 @@ public sealed class ChannelNamespaceStartupTests
     [TestCase("""[ { "prefix": "a:" }, { "prefix": "a:" } ]""", "already an earlier namespace's")]
     [TestCase("""[ { "prefix": "a:", "joinLeave": true } ]""", "needs presence")]
     [TestCase("""[ { "prefix": "a:", "maxSubscribers": -1 } ]""", "must not be negative")]
+    [TestCase("""[ { "prefix": "a:", "recover": "latest" } ]""", "\"stream\" (the default) or \"cache\"")]
     public async Task BadNamespace_FailsStartup_SayingWhatToWrite(string namespaces, string message)
     {
         var error = await Assert.ThrowsAsync<CandyStartupException>(() => StartAsync(namespaces));

@@ -1,11 +1,13 @@
+using CandyPack.Tests.Channels;
 using CandyPack.Tests.Namespaces.Site;
 using CandyPack.Tests.Support;
 
 namespace CandyPack.Tests.Namespaces;
 
 /// <summary>
-/// Namespaces with Redis, two instances of one site on the Redis server scripts/test.sh starts: each channel's stream
-/// is trimmed to its namespace's history.
+/// Namespaces with Redis, two instances of one site on the Redis server scripts/test.sh starts: the latest message of a
+/// cache-mode channel comes from its shared stream, so an instance that never saw it gives it; and each channel's
+/// stream is trimmed to its namespace's history.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -28,6 +30,30 @@ public sealed class NamespaceRedisTests
     {
         await _a.DisposeAsync();
         await _b.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Cache_ASubscriberOnB_GetsTheLatestMessageAPublished_BeforeBEverSawTheChannel()
+    {
+        var price = NamespaceSite.NewChannel("price:");
+        var onA = NamespaceSite.Runtime(_a).Channels.Channel(price);
+        await onA.Publish(new { n = 1 });
+        var latest = await onA.Publish(new { n = 2 });
+        Assert.That(NamespaceSite.Runtime(_b).Channels.TryGet(price, out _), Is.False, "B holds nothing of the channel yet");
+
+        await using var sse = await SseListener.OpenAsync(_b.Client, $"/ns/{price}/stream");
+        await using var socket = await WebSocketListener.ConnectAsync(_b.Address, $"/ns/{price}/stream");
+        var first = await sse.WaitForAsync(i => i.Count >= 1, "the latest message on B over SSE");
+        var firstFrame = await socket.WaitForAsync(f => f.Count >= 1, "the latest message on B over WebSocket");
+        await onA.Publish(new { n = 3 });
+        var items = await sse.WaitForAsync(i => i.Count >= 2, "the live message after it");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first[0].EventId, Is.EqualTo(latest), "the shared stream's id");
+            Assert.That(firstFrame[0].Id, Is.EqualTo(latest));
+            Assert.That(items.Select(i => CandyChannelTests.Number(i.Data)), Is.EqualTo(new[] { 2, 3 }));
+        });
     }
 
     [Test]
