@@ -7,14 +7,16 @@ namespace CandyPack.Tests.Namespaces;
 /// <summary>
 /// <c>recover: "cache"</c> in one process: a newcomer without a last id gets the channel's latest message at once,
 /// then live ones, over Server-Sent Events and WebSocket alike; a channel of another namespace gives nothing first.
+/// A clock the tests move.
 /// </summary>
 [TestFixture]
 public sealed class LatestValueTests
 {
+    private readonly ManualTimeProvider _clock = new(DateTimeOffset.UnixEpoch.AddYears(56));
     private CandyServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _server = await CandyServer.StartAsync(NamespaceSite.WithConfig(NamespaceSite.Config()));
+    public async Task StartAsync() => _server = await CandyServer.StartAsync(_clock, NamespaceSite.WithConfig(NamespaceSite.Config()));
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _server.DisposeAsync();
@@ -71,5 +73,24 @@ public sealed class LatestValueTests
 
         var items = await listener.WaitForAsync(i => i.Count >= 1, "the live message");
         Assert.That(CandyChannelTests.Number(items[0].Data), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task WithoutAnAgeLimit_AnIdleCacheChannelKeepsItsValue_WhereOthersAreDropped()
+    {
+        var hub = NamespaceSite.Runtime(_server).Channels;
+        var state = NamespaceSite.NewChannel("state:");
+        var plain = NamespaceSite.NewChannel("plain:");
+        var latest = await Channel(state).Publish(new { n = 1 });
+        await Channel(plain).Publish(new { n = 1 });
+
+        // Ten idle minutes: past the flat historyAge (60 s) and the default idle time (300 s).
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        hub.Sweep();
+
+        Assert.That(hub.TryGet(plain, out _), Is.False, "an idle channel of another namespace is dropped");
+        await using var listener = await SseListener.OpenAsync(_server.Client, $"/ns/{state}/stream");
+        var items = await listener.WaitForAsync(i => i.Count >= 1, "the value kept while idle");
+        Assert.That(items[0].EventId, Is.EqualTo(latest));
     }
 }

@@ -14,7 +14,8 @@ internal static class NamespaceSite
     /// Flat history 5 (the default namespace); "short:" keeps 2 and "short:long:" 8 (the longest prefix wins); "room:"
     /// keeps presence with join/leave for everyone, "listed:*" keeps it through the old channels.presence list;
     /// "limited:" takes 2 subscribers; "members:" no anonymous ones; "chat:" and "closed:" publish what WebSocket
-    /// clients send ("closed:" is behind an authorizer); "price:" gives newcomers the latest message.
+    /// clients send ("closed:" is behind an authorizer); "price:" gives newcomers the latest message, and "state:" with no
+    /// age limit.
     /// </summary>
     public static string Config(string more = "") => $$"""
         {
@@ -28,7 +29,8 @@ internal static class NamespaceSite
               { "prefix": "members:", "allowAnonymous": false },
               { "prefix": "chat:", "allowClientPublish": true },
               { "prefix": "closed:", "allowClientPublish": true },
-              { "prefix": "price:", "recover": "cache", "history": 3 }
+              { "prefix": "price:", "recover": "cache", "history": 3 },
+              { "prefix": "state:", "recover": "cache", "history": 1, "historyAge": 0 }
             ]
           },
           "stream": { "heartbeat": 30 }{{more}}
