@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json;
 using CandyPack.Tests.Channels;
 using CandyPack.Tests.Namespaces.Site;
@@ -127,5 +128,17 @@ public sealed class ChannelNamespaceTests
             Assert.That(member.Status, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(elsewhere.Status, Is.EqualTo(HttpStatusCode.OK), "other namespaces take anonymous subscribers");
         });
+    }
+
+    [Test]
+    public async Task AllowAnonymousFalse_ASubscribeTokenIsTheUser()
+    {
+        var name = NamespaceSite.NewChannel("members:");
+        var ann = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "ann")], "Test"));
+        var token = Channel(name).Token(ann, TimeSpan.FromMinutes(1));
+
+        await using var withToken = await SseListener.OpenAsync(_server.Client, $"/ns/{name}/stream?token={Uri.EscapeDataString(token)}");
+
+        Assert.That(withToken.Status, Is.EqualTo(HttpStatusCode.OK), "an EventSource with a token subscribes as its user");
     }
 }
