@@ -31,7 +31,7 @@ internal static class ApiHistory
 
         var hub = call.Channels;
         var state = channel.State;
-        var replay = sinceText is null ? await RecentAsync(hub, state, limit) : await hub.ReadMissedAsync(state, since);
+        var replay = sinceText is null ? await hub.ReadRecentAsync(state, limit) : await hub.ReadMissedAsync(state, since);
         return new ApiResult(new
         {
             channel = channel.Name,
@@ -39,32 +39,6 @@ internal static class ApiHistory
             reset = replay.Reset,
             newest = replay.Newest.IsNone ? null : replay.Newest.ToString(),
         });
-    }
-
-    /// <summary>The newest messages: from the shared stream with Redis (this instance may never have held the channel), else from here.</summary>
-    private static async Task<ChannelReplay> RecentAsync(ChannelHub hub, ChannelState state, int limit)
-    {
-        var oldestAllowed = hub.OldestAllowed;
-        if (hub.Redis is { } redis)
-        {
-            try
-            {
-                var now = hub.Now;
-                var entries = await redis.Streams.NewestAsync(state.Name, limit);
-                var messages = entries.Reverse().Select(RedisChannelWire.Read).Where(m => m.Id.Time >= oldestAllowed)
-                    .Select(m => ChannelState.Entry(m.Id, m.Payload, m.Event, m.IsText, now)).ToList();
-                return new ChannelReplay(false, messages, entries.Length > 0 ? RedisChannelWire.Id(entries[0]) : ChannelMessageId.None);
-            }
-            catch (Exception e) when (RedisChannelBackplane.IsRedisFailure(e))
-            {
-                // Redis away: this instance's own history is what the channel's subscribers here would be replayed.
-                redis.Degrade(e);
-            }
-        }
-
-        var local = new List<ChannelHistoryEntry>();
-        var newest = state.ReadRecent(limit, oldestAllowed, local);
-        return new ChannelReplay(false, local, newest);
     }
 
     /// <summary>A message as <c>{"id", "event", "data"}</c>: a string payload as a JSON string, any other as the JSON it was published as.</summary>

@@ -16,20 +16,24 @@ public sealed partial class Candy
     /// id is older than the history gets a <c>reset</c> event.
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
-    /// The request's subscribe token (<c>?token=</c>) is altered, expired or for another channel (401), or an
-    /// <see cref="IChannelAuthorizer"/> refused the subscription (403).
+    /// The request's subscribe token (<c>?token=</c>) is altered, expired or for another channel (401), the channel's
+    /// namespace takes no anonymous subscribers (401), an <see cref="IChannelAuthorizer"/> refused the subscription (403),
+    /// or the channel has its namespace's <c>maxSubscribers</c> on this instance (503).
     /// </exception>
     /// <exception cref="InvalidOperationException">A regular response or another stream was already started.</exception>
     public CandyStream Stream(CandyChannel channel) => Stream(channel, (SubscribeOptions?)null);
 
     /// <summary>
     /// Subscribes this request to <paramref name="channel"/> as <see cref="Stream(CandyChannel)"/> does; a client that
-    /// connects without a last id first receives up to <paramref name="recent"/> of the newest messages this instance
-    /// keeps in the channel's history (within <c>historyAge</c>), with their ids, then live ones: a chat page that joins
-    /// late shows the last lines.
+    /// connects without a last id first receives up to <paramref name="recent"/> of the newest messages of the channel's
+    /// history (within <c>historyAge</c>; with Redis, its shared stream), with their ids, then live ones: a chat page that
+    /// joins late shows the last lines.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="recent"/> is negative.</exception>
-    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">An <see cref="IChannelAuthorizer"/> refused the subscription (403).</exception>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
+    /// The channel's namespace takes no anonymous subscribers (401), an <see cref="IChannelAuthorizer"/> refused the
+    /// subscription (403), or the channel has its namespace's <c>maxSubscribers</c> here (503).
+    /// </exception>
     /// <exception cref="InvalidOperationException">A regular response or another stream was already started.</exception>
     public CandyStream Stream(CandyChannel channel, int recent) => Stream(channel, new SubscribeOptions { Recent = recent });
 
@@ -38,9 +42,12 @@ public sealed partial class Candy
     /// options (the info shown for this connection, and whether it receives <c>join</c> and <c>leave</c> events) and the
     /// number of recent messages a new client receives first.
     /// </summary>
-    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">The subscribe token is not valid here (401), or an authorizer refused (403).</exception>
+    /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">
+    /// The subscribe token is not valid here or the namespace takes no anonymous subscribers (401), an authorizer refused
+    /// (403), or the channel is full here (503, <c>maxSubscribers</c>).
+    /// </exception>
     /// <exception cref="InvalidOperationException">
-    /// The options ask for presence on a channel outside <c>channels.presence</c>, or a response was already started.
+    /// The options ask for presence on a channel that keeps none, or a response was already started.
     /// </exception>
     /// <exception cref="ArgumentException">The info object is larger than 1 KB as JSON.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="SubscribeOptions.Recent"/> is negative.</exception>

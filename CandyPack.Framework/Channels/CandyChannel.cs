@@ -89,13 +89,13 @@ public sealed class CandyChannel
     /// Who is subscribed now, one entry per authenticated user (anonymous subscribers are not listed), across every host
     /// instance when Redis is configured. An instance that dies drops out within <c>channels.presenceTimeout</c> seconds.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The channel is not in <c>channels.presence</c> in config.json.</exception>
+    /// <exception cref="InvalidOperationException">The channel keeps no presence: neither its namespace nor <c>channels.presence</c> in config.json gives it.</exception>
     public Task<IReadOnlyList<PresenceMember>> Presence()
     {
-        if (Hub.Presence is not { } presence || !presence.IsEnabled(Name))
+        var presence = Hub.Presence ?? throw new InvalidOperationException($"The channels of site {Hub.Site} have not started yet.");
+        if (!presence.IsEnabled(Name))
         {
-            throw new InvalidOperationException(
-                $"Channel '{Name}' keeps no presence. Add it (or a pattern such as \"{Name}*\") to channels.presence in config.json.");
+            throw new InvalidOperationException($"Channel '{Name}' keeps no presence. {presence.HowToEnable(Name)}");
         }
 
         return presence.ListAsync(Name);

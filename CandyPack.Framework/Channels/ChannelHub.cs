@@ -15,12 +15,12 @@ namespace CandyPack.Channels;
 /// A site's channels: publishing, subscribing with resume, authorization, and the backplane that carries messages
 /// between host instances (in process, or Redis when <c>"redis"</c> is configured).
 /// </summary>
-internal sealed class ChannelHub : ICandyChannels, IDisposable
+internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
     private readonly ChannelOptions _options;
-    private readonly int _pendingLimit;
+    private readonly int _queue;
     private readonly TimeProvider _time;
     private readonly ChannelRegistry _registry;
     private RedisChannelBackplane? _redis;
@@ -39,9 +39,11 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
 
         Site = site;
         _options = options.Channels;
-        _pendingLimit = Math.Max(_options.History, options.Stream.Queue);
+        Namespaces = new ChannelNamespaces(_options, site);
+        _queue = options.Stream.Queue;
         _time = time ?? TimeProvider.System;
         Logger = logger;
+        Background = new Hosting.BackgroundTasks(logger);
         RedisConfiguration = string.IsNullOrWhiteSpace(options.Redis) ? null : options.Redis;
         _registry = new ChannelRegistry(this, _options, _time);
     }
@@ -57,8 +59,11 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
 
     public JsonSerializerOptions Json { get; private set; } = JsonSerializerOptions.Web;
 
-    /// <summary>How many messages each channel keeps (<c>channels.history</c>).</summary>
-    public int HistoryLength => _options.History;
+    /// <summary>The options of each channel by its name's prefix (<c>channels.namespaces</c>).</summary>
+    public ChannelNamespaces Namespaces { get; }
+
+    /// <summary>Observes the hub's work that no request waits for, such as publishing what WebSocket clients send.</summary>
+    internal Hosting.BackgroundTasks Background { get; }
 
     public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -134,9 +139,20 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
         return Task.FromResult(id.ToString());
     }
 
-    /// <summary>Refuses the request with 403 unless every registered <see cref="IChannelAuthorizer"/> allows it.</summary>
+    /// <summary>
+    /// Refuses the request with 401 when the channel's namespace does not allow anonymous subscribers and it has no
+    /// authenticated user, then with 403 unless every registered <see cref="IChannelAuthorizer"/> allows it.
+    /// </summary>
     public void Authorize(Candy candy, CandyChannel channel)
     {
+        var space = Namespaces.For(channel.Name);
+        if (!space.AllowAnonymous && candy.User.Identity?.IsAuthenticated != true)
+        {
+            throw new BadHttpRequestException(
+                $"Unauthorized: channel '{channel.Name}' is for authenticated users only ({space.Describe()} has allowAnonymous false); sign in, or subscribe with a token from channel.Token(user, lifetime).",
+                StatusCodes.Status401Unauthorized);
+        }
+
         foreach (var authorizer in _authorizers ?? [])
         {
             if (!authorizer.CanSubscribe(candy, channel.Name))
@@ -151,28 +167,39 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     /// <summary>
     /// Subscribes an open stream. The subscriber is registered first and holds live messages back while what the
     /// client missed since <paramref name="lastEventId"/> is replayed (without one: up to <paramref name="recent"/> of
-    /// the newest messages this instance keeps), so nothing is lost between the two and nothing is sent twice.
+    /// the newest messages, at least the latest one in a cache-mode namespace), so nothing is lost between the two and
+    /// nothing is sent twice.
     /// </summary>
+    /// <exception cref="BadHttpRequestException">The channel has its namespace's <c>maxSubscribers</c> here (503).</exception>
     public void Subscribe(CandyStream stream, CandyChannel channel, string? lastEventId, PresenceSubscription presence, int recent = 0)
     {
+        var space = Namespaces.For(channel.Name);
         var state = channel.State;
-        var subscriber = new ChannelSubscriber(stream, _pendingLimit, presence.HidesJoinLeave);
-        while (!state.Add(subscriber, Now))
+        var subscriber = new ChannelSubscriber(stream, Math.Max(space.History, _queue), presence.HidesJoinLeave);
+        while (!state.Add(subscriber, Now, space.MaxSubscribers))
         {
             state = Open(state.Name);
         }
 
         stream.On("close", () => state.Remove(subscriber, Now));
         presence.Track(stream, state.Name);
+        if (space.AllowClientPublish && stream.CanReceive)
+        {
+            ChannelClientPublish.Start(stream, state.Handle);
+        }
+
+        if (space.Recover == ChannelRecovery.Cache)
+        {
+            recent = Math.Max(recent, 1);
+        }
+
         if (!string.IsNullOrEmpty(lastEventId))
         {
             _ = ResumeAsync(stream, state, subscriber, lastEventId);
         }
         else if (recent > 0)
         {
-            var entries = new List<ChannelHistoryEntry>();
-            var newest = state.ReadRecent(recent, OldestAllowed, entries);
-            _ = ReplayAsync(stream, subscriber, new ChannelReplay(false, entries, newest), ChannelMessageId.None);
+            _ = SendRecentAsync(stream, state, subscriber, recent);
         }
         else
         {
@@ -250,7 +277,7 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
     /// <summary>What a client that last saw <paramref name="after"/> missed: from the shared stream with Redis, else this instance's history.</summary>
     internal async Task<ChannelReplay> ReadMissedAsync(ChannelState state, ChannelMessageId after)
     {
-        var oldestAllowed = OldestAllowed;
+        var oldestAllowed = OldestAllowed(state.Name);
         if (_redis is { } redis && await redis.TryReadAfterAsync(state, after, oldestAllowed) is { } shared)
         {
             return shared;
@@ -262,8 +289,8 @@ internal sealed class ChannelHub : ICandyChannels, IDisposable
             : ChannelReplay.ResetTo(newest);
     }
 
-    /// <summary>Messages received before this (milliseconds) are older than <c>historyAge</c>: never replayed.</summary>
-    internal long OldestAllowed => _options.HistoryAge > 0 ? Now - (long)(_options.HistoryAge * 1000) : long.MinValue;
+    /// <summary>Messages of <paramref name="channel"/> received before this (milliseconds) are older than its <c>historyAge</c>: never replayed.</summary>
+    internal long OldestAllowed(string channel) => Namespaces.For(channel).OldestAllowed(Now);
 
     private InvalidOperationException NotStarted() => new($"The channels of site {Site} have not started yet.");
 

@@ -21,7 +21,8 @@ public sealed class ChannelOptions
 
     /// <summary>
     /// The channels that keep presence (who is subscribed, <see cref="CandyChannel.Presence"/>) and can send
-    /// <c>join</c>/<c>leave</c>: exact names, or prefixes ending in <c>*</c> such as <c>"room:*"</c>. Default: none.
+    /// <c>join</c>/<c>leave</c>: exact names, or prefixes ending in <c>*</c> such as <c>"room:*"</c>. Default: none. A
+    /// namespace's own <see cref="ChannelNamespaceOptions.Presence"/>, when given, decides for its channels instead.
     /// </summary>
     public IList<string> Presence { get; } = [];
 
@@ -37,6 +38,12 @@ public sealed class ChannelOptions
     /// third of it. Default 10.
     /// </summary>
     public double PresenceTimeout { get; set; } = 10;
+
+    /// <summary>
+    /// Options by channel-name prefix, such as <c>[{ "prefix": "chat:", "history": 50 }]</c>: the longest matching prefix
+    /// wins, and the options above are those of every channel no prefix matches. Default: none.
+    /// </summary>
+    public IList<ChannelNamespaceOptions> Namespaces { get; } = [];
 
     internal const double DefaultIdleSeconds = 300;
 }

@@ -14,8 +14,7 @@ internal sealed class ChannelRegistry : IDisposable
     private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private readonly ChannelHub _hub;
     private readonly int _maxChannels;
-    private readonly int _history;
-    private readonly long _idleMilliseconds;
+    private readonly ChannelNamespaces _namespaces;
     private readonly ITimer _sweeper;
     private long _lastWalk = long.MinValue / 2;
     private int _lastFreed;
@@ -25,11 +24,10 @@ internal sealed class ChannelRegistry : IDisposable
     {
         _hub = hub;
         _maxChannels = options.MaxChannels;
-        _history = options.History;
+        _namespaces = hub.Namespaces;
 
-        // An idle channel's history is too old to resume from once historyAge has passed; without an age, after the default idle time.
-        var idle = TimeSpan.FromSeconds(options.HistoryAge > 0 ? options.HistoryAge : ChannelOptions.DefaultIdleSeconds);
-        _idleMilliseconds = (long)idle.TotalMilliseconds;
+        // Each channel is dropped after its namespace's idle time (see ChannelNamespace); the sweep looks often enough for the shortest.
+        var idle = TimeSpan.FromMilliseconds(_namespaces.All.Min(n => n.IdleMilliseconds == long.MaxValue ? ChannelOptions.DefaultIdleSeconds * 1000 : n.IdleMilliseconds));
         var sweep = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 2, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _sweeper = time.CreateTimer(static s => ((ChannelRegistry)s!).Sweep(), this, sweep, sweep);
     }
@@ -63,7 +61,7 @@ internal sealed class ChannelRegistry : IDisposable
                 MakeRoom(name);
             }
 
-            var state = new ChannelState(_hub, name, _history);
+            var state = new ChannelState(_hub, name, _namespaces.For(name).History);
             if (_channels.TryAdd(name, state))
             {
                 Interlocked.Increment(ref _count);
@@ -74,7 +72,7 @@ internal sealed class ChannelRegistry : IDisposable
     }
 
     /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
-    public void Sweep() => Sweep(_idleMilliseconds, emptyAtOnce: false);
+    public void Sweep() => Sweep(emptyAtOnce: false);
 
     public void Dispose() => _sweeper.Dispose();
 
@@ -92,7 +90,7 @@ internal sealed class ChannelRegistry : IDisposable
         if (worthWalking && Interlocked.CompareExchange(ref _lastWalk, now, last) == last)
         {
             var before = Count;
-            Sweep(_idleMilliseconds, emptyAtOnce: true);
+            Sweep(emptyAtOnce: true);
             Volatile.Write(ref _lastFreed, Math.Max(0, before - Count));
         }
 
@@ -104,14 +102,14 @@ internal sealed class ChannelRegistry : IDisposable
         }
     }
 
-    private void Sweep(long idleMilliseconds, bool emptyAtOnce)
+    private void Sweep(bool emptyAtOnce)
     {
         try
         {
             var now = _hub.Now;
             foreach (var pair in _channels)
             {
-                if (pair.Value.TryRetire(now, idleMilliseconds, emptyAtOnce))
+                if (pair.Value.TryRetire(now, _namespaces.For(pair.Key).IdleMilliseconds, emptyAtOnce))
                 {
                     Forget(pair.Key, pair.Value);
                 }

@@ -142,13 +142,21 @@ internal sealed class ChannelState
     }
 
     /// <returns><see langword="false"/> when this channel was retired: subscribe to the live one.</returns>
-    public bool Add(ChannelSubscriber subscriber, long now)
+    /// <exception cref="BadHttpRequestException">503: the channel has <paramref name="maxSubscribers"/> here already (0: no limit).</exception>
+    public bool Add(ChannelSubscriber subscriber, long now, int maxSubscribers = 0)
     {
         lock (_gate)
         {
             if (Retired)
             {
                 return false;
+            }
+
+            if (maxSubscribers > 0 && _fanOut.Count >= maxSubscribers)
+            {
+                throw new BadHttpRequestException(
+                    $"Channel '{Name}' has {maxSubscribers} subscribers on this instance, the most its namespace allows (maxSubscribers). Subscribe again later.",
+                    StatusCodes.Status503ServiceUnavailable);
             }
 
             _lastActivity = now;

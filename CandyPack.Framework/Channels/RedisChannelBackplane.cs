@@ -42,7 +42,7 @@ internal sealed class RedisChannelBackplane : IDisposable
         _hub = hub;
         _redis = redis;
         _background = new Hosting.BackgroundTasks(hub.Logger);
-        Streams = new RedisChannelStreams(redis, hub.Site, hub.HistoryLength);
+        Streams = new RedisChannelStreams(redis, hub.Site, hub.Namespaces);
         _subscription = new RedisChannelSubscription(redis, Streams.PubSub, hub.Logger, hub.Site);
         _subscription.Received += OnMessage;
         _resume = new RedisChannelResume(this);

@@ -4,17 +4,16 @@ namespace CandyPack.Channels;
 
 /// <summary>
 /// Where a site's channels live in Redis and the commands that reach them: each channel's stream (its shared history,
-/// trimmed to the site's history length), the one pub/sub channel that carries every channel's messages, and the set
+/// trimmed to the history length of its namespace), the one pub/sub channel that carries every channel's messages, and the set
 /// of messages an instance delivered first during an outage whose appends had timed out (see
 /// <see cref="RedisChannelWire"/> for the format of an entry).
 /// </summary>
-internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string site, int historyLength)
+internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string site, ChannelNamespaces namespaces)
 {
     private static readonly TimeSpan DeliveredFirstLifetime = TimeSpan.FromDays(1);
 
     private readonly string _streamPrefix = "candy:" + site + ":channel:";
     private readonly string _deliveredFirstPrefix = "candy:" + site + ":delivered-first:";
-    private readonly int _maxLength = Math.Max(historyLength, 1);
 
     /// <summary>The pub/sub channel that carries every channel's messages of the site.</summary>
     public RedisChannel PubSub { get; } = RedisChannel.Literal("candy:" + site + ":channels");
@@ -24,11 +23,11 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     /// queued before this returns, so calls made in order reach Redis in order.
     /// </summary>
     public Task<ChannelMessageId> AppendAsync(string channel, RedisMessage message) =>
-        RedisChannelWire.AppendAsync(redis.GetDatabase(), StreamKey(channel), _maxLength, PubSub, channel, message);
+        RedisChannelWire.AppendAsync(redis.GetDatabase(), StreamKey(channel), MaxLength(channel), PubSub, channel, message);
 
     /// <summary>Appends and publishes <paramref name="messages"/> in order, in one round trip, queued before this returns.</summary>
     public Task AppendAllAsync(string channel, IReadOnlyList<RedisMessage> messages) =>
-        RedisChannelWire.AppendAllAsync(redis.GetDatabase(), StreamKey(channel), _maxLength, PubSub, channel, messages);
+        RedisChannelWire.AppendAllAsync(redis.GetDatabase(), StreamKey(channel), MaxLength(channel), PubSub, channel, messages);
 
     /// <summary>The channel's stream from <paramref name="from"/> (included) to <paramref name="to"/>.</summary>
     public Task<StreamEntry[]> RangeAsync(string channel, RedisValue from, RedisValue to) =>
@@ -57,6 +56,9 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     /// <summary>For each number, whether <see cref="NoteDeliveredFirstAsync"/> noted that message of <paramref name="origin"/>.</summary>
     public Task<bool[]> WereDeliveredFirstAsync(string channel, string origin, IReadOnlyList<long> numbers) =>
         redis.GetDatabase().SetContainsAsync(DeliveredFirstKey(channel), [.. numbers.Select(n => Member(origin, n))]);
+
+    /// <summary>The entries the channel's stream keeps: its namespace's history, and at least one, which gives the newest id.</summary>
+    private int MaxLength(string channel) => Math.Max(namespaces.For(channel).History, 1);
 
     private RedisKey StreamKey(string channel) => _streamPrefix + channel;
 

@@ -22,6 +22,7 @@ internal static class SiteLoader
     {
         var configuration = SiteConfiguration.Load(definition);
         var options = new CandyOptions();
+        Channels.ChannelNamespaces.CheckConfiguration(configuration, definition.Name);
         configuration.Bind(options);
         Api.ApiAccess.Validate(options.Api, definition.Name);
         var types = SiteCode.Types(definition);

@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace CandyPack.Channels.Presence;
 
 /// <summary>
-/// A site's presence: which channels have it (<c>channels.presence</c>), each subscribed user's connections, and the
+/// A site's presence: which channels have it (a namespace's <c>presence</c>, else <c>channels.presence</c>), each subscribed user's connections, and the
 /// <c>join</c> / <c>leave</c> events published through the channel itself when a user's first connection opens and
 /// their last one has been closed for the grace period (<c>channels.presenceGrace</c>).
 /// </summary>
@@ -77,17 +77,32 @@ internal sealed class ChannelPresence : IDisposable
             if (options is { JoinLeave: true } or { Info: not null })
             {
                 throw new InvalidOperationException(
-                    $"Channel '{channel}' keeps no presence, so it has no join/leave events and no connection info. Add it (or a pattern such as \"{channel}*\") to channels.presence in config.json.");
+                    $"Channel '{channel}' keeps no presence, so it has no join/leave events and no connection info. {HowToEnable(channel)}");
             }
 
             return PresenceSubscription.None;
         }
 
-        return new PresenceSubscription(this, UserIds.Of(user), InfoOf(options?.Info), options?.JoinLeave != true);
+        var hidesJoinLeave = options?.JoinLeave != true && !_hub.Namespaces.For(channel).JoinLeave;
+        return new PresenceSubscription(this, UserIds.Of(user), InfoOf(options?.Info), hidesJoinLeave);
     }
 
-    /// <summary>True when <paramref name="channel"/> matches a <c>channels.presence</c> entry: its name, or a prefix ending in <c>*</c>.</summary>
-    public bool IsEnabled(string channel)
+    /// <summary>
+    /// True when the channel's namespace keeps presence or, where it does not say, when <paramref name="channel"/> matches
+    /// a <c>channels.presence</c> entry: its name, or a prefix ending in <c>*</c>.
+    /// </summary>
+    public bool IsEnabled(string channel) => _hub.Namespaces.For(channel).Presence ?? IsListed(channel);
+
+    /// <summary>What to write in config.json so that <paramref name="channel"/> keeps presence.</summary>
+    public string HowToEnable(string channel)
+    {
+        var space = _hub.Namespaces.For(channel);
+        return space.Presence == false
+            ? $"Its namespace turns presence off: set \"presence\": true in {space.Describe()}."
+            : $"Add it (or a pattern such as \"{channel}*\") to channels.presence in config.json, or give its namespace \"presence\": true.";
+    }
+
+    private bool IsListed(string channel)
     {
         foreach (var pattern in _patterns)
         {

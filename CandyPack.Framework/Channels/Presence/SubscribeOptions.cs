@@ -4,14 +4,16 @@ namespace CandyPack;
 public sealed class SubscribeOptions
 {
     /// <summary>
-    /// A client that connects without a last id first receives up to this many of the newest messages this instance
-    /// keeps in the channel's history (within <c>historyAge</c>), then live ones. Default 0.
+    /// A client that connects without a last id first receives up to this many of the newest messages of the channel's
+    /// history (within <c>historyAge</c>; with Redis, its shared stream), then live ones. Default 0; a channel whose
+    /// namespace has <c>"recover": "cache"</c> gives at least its latest message.
     /// </summary>
     public int Recent { get; set; }
 
     /// <summary>
     /// A small object (at most 1 KB as JSON) shown with this connection in the channel's presence list and in its
-    /// <c>join</c> event, such as <c>new { name, color }</c>. Only on channels with presence (<c>channels.presence</c>).
+    /// <c>join</c> event, such as <c>new { name, color }</c>. Only on channels with presence (<c>channels.presence</c>, or
+    /// a namespace's <c>presence</c>).
     /// </summary>
     public object? Info { get; set; }
 
