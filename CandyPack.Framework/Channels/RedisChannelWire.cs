@@ -9,23 +9,37 @@ namespace CandyPack.Channels;
 /// (<c>d</c>), the event name (<c>e</c>), the instance that published it (<c>o</c>) with that instance's number for
 /// the message (<c>n</c>), <c>l</c> = 1 when that instance delivered it to its own subscribers first, during an
 /// outage, and <c>t</c> = 1 when the payload is a string rather than JSON. The pub/sub message repeats them with the
-/// channel's name and the entry's id, as bytes.
+/// channel's name, the entry's id and its position: the id of the entry before it in the stream, written as the
+/// milliseconds back from the entry's id and that entry's sequence (<c>0-3</c> for <c>…123-3</c> before <c>…123-4</c>),
+/// empty when the stream was empty. A subscriber whose newest id is not that one has missed a pub/sub message.
 /// </summary>
 internal static class RedisChannelWire
 {
     // XADD and PUBLISH in one script, for each message given: scripts run atomically, so publish order is id order on
-    // every instance. Lua strings are byte strings, so the payload goes through untouched. Returns the last id.
+    // every instance, and the entry before each one is known here (the stream's newest before the first, then the
+    // previous XADD). Lua strings are byte strings, so the payload goes through untouched. Returns the last id.
     private const string AppendScript =
         """
         local id
+        local before = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        local pt, ps
+        if #before > 0 then
+          pt, ps = string.match(before[1][1], '^(%d+)%-(%d+)$')
+        end
         for b = 3, #ARGV - 1, 6 do
           id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[b + 1], 'e', ARGV[b + 2], 'o', ARGV[b + 3], 'n', ARGV[b + 4], 'l', ARGV[b + 5], 't', ARGV[b + 6])
-          redis.call('PUBLISH', ARGV[2], ARGV[3] .. '\n' .. id .. '\n' .. ARGV[b + 2] .. '\n' .. ARGV[b + 3] .. '\n' .. ARGV[b + 4] .. '\n' .. ARGV[b + 5] .. '\n' .. ARGV[b + 6] .. '\n' .. ARGV[b + 1])
+          local it, is = string.match(id, '^(%d+)%-(%d+)$')
+          local position = ''
+          if pt then
+            position = string.format('%d', tonumber(it) - tonumber(pt)) .. '-' .. ps
+          end
+          redis.call('PUBLISH', ARGV[2], ARGV[3] .. '\n' .. id .. '\n' .. position .. '\n' .. ARGV[b + 2] .. '\n' .. ARGV[b + 3] .. '\n' .. ARGV[b + 4] .. '\n' .. ARGV[b + 5] .. '\n' .. ARGV[b + 6] .. '\n' .. ARGV[b + 1])
+          pt, ps = it, is
         end
         return id
         """;
 
-    private const int HeaderFields = 7;
+    private const int HeaderFields = 8;
     private const int FieldsPerMessage = 6;
 
     /// <summary>
@@ -64,7 +78,10 @@ internal static class RedisChannelWire
         return database.ScriptEvaluateAsync(AppendScript, [key], values);
     }
 
-    /// <summary>Reads a pub/sub message: <c>channel \n id \n event \n origin \n number \n first \n text \n payload</c> (only the payload may hold line breaks).</summary>
+    /// <summary>
+    /// Reads a pub/sub message: <c>channel \n id \n position \n event \n origin \n number \n first \n text \n payload</c>
+    /// (only the payload may hold line breaks); the position becomes <see cref="RedisMessage.Previous"/>.
+    /// </summary>
     public static bool TryParse(ReadOnlyMemory<byte> bytes, out string channel, out RedisMessage message)
     {
         channel = string.Empty;
@@ -86,14 +103,18 @@ internal static class RedisChannelWire
 
         var span = bytes.Span;
         if (!ChannelMessageId.TryParse(Encoding.UTF8.GetString(span[fields[1]]), out var id) ||
-            !Utf8Parser.TryParse(span[fields[4]], out long number, out var used) || used != span[fields[4]].Length)
+            !TryParsePosition(span[fields[2]], id, out var previous) ||
+            !Utf8Parser.TryParse(span[fields[5]], out long number, out var used) || used != span[fields[5]].Length)
         {
             return false;
         }
 
         channel = Encoding.UTF8.GetString(span[fields[0]]);
         message = new RedisMessage(
-            id, rest, NullIfEmpty(Encoding.UTF8.GetString(span[fields[2]])), Encoding.UTF8.GetString(span[fields[3]]), number, !span[fields[5]].IsEmpty, !span[fields[6]].IsEmpty);
+            id, rest, NullIfEmpty(Encoding.UTF8.GetString(span[fields[3]])), Encoding.UTF8.GetString(span[fields[4]]), number, !span[fields[6]].IsEmpty, !span[fields[7]].IsEmpty)
+        {
+            Previous = previous,
+        };
         return true;
     }
 
@@ -114,6 +135,27 @@ internal static class RedisChannelWire
     /// <exception cref="InvalidDataException">Redis gave an id that is not of the <c>ms-seq</c> form.</exception>
     public static ChannelMessageId Id(StreamEntry entry) =>
         ChannelMessageId.TryParse(entry.Id.ToString(), out var id) ? id : throw new InvalidDataException($"Redis gave a stream id of an unknown form: '{entry.Id}'.");
+
+    /// <summary>Reads a position, <c>back-sequence</c> before <paramref name="id"/>, or none (empty); it must come before the id.</summary>
+    private static bool TryParsePosition(ReadOnlySpan<byte> text, ChannelMessageId id, out ChannelMessageId previous)
+    {
+        previous = ChannelMessageId.None;
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+
+        var dash = text.IndexOf((byte)'-');
+        if (dash <= 0 ||
+            !Utf8Parser.TryParse(text[..dash], out long back, out var usedBack) || usedBack != dash || back < 0 || back > id.Time ||
+            !Utf8Parser.TryParse(text[(dash + 1)..], out long sequence, out var usedSequence) || usedSequence != text.Length - dash - 1 || sequence < 0)
+        {
+            return false;
+        }
+
+        previous = new ChannelMessageId(id.Time - back, sequence);
+        return previous < id && !previous.IsNone;
+    }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }
