@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -10,6 +11,7 @@ namespace CandyPack.Channels;
 internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, RedisChannel pubSub, ILogger logger, string site)
 {
     private readonly RedisSubscriptionProbe _probe = new();
+    private readonly ConcurrentDictionary<string, int> _drops = new();
     private int _subscribed;
 
     /// <summary>A channel message heard: the channel's name and the message.</summary>
@@ -43,6 +45,13 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
     /// </summary>
     public Task<bool> HearsAsync() => _probe.SendAsync(redis.GetSubscriber(), pubSub);
 
+    /// <summary>
+    /// Drops the next <paramref name="count"/> messages heard for <paramref name="channel"/>, as Redis dropping a slow
+    /// subscriber's messages or a reconnect hidden in the client would: a loss that cannot be caused from outside,
+    /// simulated for tests of gap detection.
+    /// </summary>
+    internal void DropNext(string channel, int count) => _drops.AddOrUpdate(channel, count, (_, left) => left + count);
+
     /// <summary>Makes the subscription anew, for one that did not hear its probe.</summary>
     public async Task SubscribeAgainAsync()
     {
@@ -66,6 +75,24 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
             return;
         }
 
+        if (!_drops.IsEmpty && TakeDrop(channel))
+        {
+            return;
+        }
+
         Received?.Invoke(channel, message);
+    }
+
+    private bool TakeDrop(string channel)
+    {
+        while (_drops.TryGetValue(channel, out var left))
+        {
+            if (left <= 1 ? _drops.TryRemove(new KeyValuePair<string, int>(channel, left)) : _drops.TryUpdate(channel, left - 1, left))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
