@@ -198,8 +198,8 @@ internal sealed class RedisChannelBackplane : IDisposable
 
     internal void WakeCatchUp() => _catchUp.Wake();
 
-    /// <summary>Loses the next <paramref name="count"/> pub/sub messages of <paramref name="channel"/> (see <see cref="RedisChannelSubscription.DropNext"/>).</summary>
-    internal void DropNextReceived(string channel, int count) => _subscription.DropNext(channel, count);
+    /// <summary>The subscription, for tests that lose or hold back what it hears.</summary>
+    internal RedisChannelSubscription Subscription => _subscription;
 
     /// <summary>
     /// Subscribes if needed and checks that the subscription hears; when it does not, every channel reads what it

@@ -15,7 +15,7 @@ internal sealed partial class RedisChannelLink
 
     /// <summary>
     /// Ends reading back a gap begun at <paramref name="mark"/>: delivers <paramref name="missed"/> (the entries after
-    /// the newest shared id up to <paramref name="upTo"/>, in stream order), or, when it is <see langword="null"/>
+    /// the newest id heard up to <paramref name="upTo"/>, in stream order), or, when it is <see langword="null"/>
     /// (the stream no longer holds them), asks the subscribers to reconnect; then what waited behind them. Returns
     /// <see langword="false"/> when the channel stopped sharing meanwhile: the catch-up reads all of it instead.
     /// </summary>
@@ -37,9 +37,9 @@ internal sealed partial class RedisChannelLink
             var now = _backplane.Now;
             foreach (var message in missed ?? [])
             {
-                if (message.Id > _lastSharedId)
+                if (message.Id > _heardId)
                 {
-                    _lastSharedId = message.Id;
+                    Take(message.Id);
                     if (IsDeliverable(message.Origin, message.Number))
                     {
                         State.DeliverIfNewer(ChannelState.Entry(message.Id, message.Payload, message.Event, message.IsText, now));
@@ -47,9 +47,9 @@ internal sealed partial class RedisChannelLink
                 }
             }
 
-            if (upTo > _lastSharedId)
+            if (upTo > _heardId)
             {
-                _lastSharedId = upTo;
+                Take(upTo);
             }
 
             foreach (var heard in waiting)
@@ -64,11 +64,13 @@ internal sealed partial class RedisChannelLink
 
     /// <summary>
     /// Under the gate: a shared message in stream order; one delivered here first only moves the newest shared id. One
-    /// that does not follow the newest shared id waits, with what comes after it, while the gap is read back.
+    /// that does not follow the newest id heard waits, with what comes after it, while the gap is read back. Ids are
+    /// compared with the newest id heard, not the newest shared id: reading where the stream is (when the channel is
+    /// new here) can find a message whose pub/sub copy has not arrived yet, and it is still delivered when it does.
     /// </summary>
     private void TakeShared(Heard heard)
     {
-        if (heard.Entry.Id.StreamId <= _lastSharedId)
+        if (heard.Entry.Id.StreamId <= _heardId)
         {
             return;
         }
@@ -89,24 +91,34 @@ internal sealed partial class RedisChannelLink
         if (!Follows(heard.Previous))
         {
             _gap = [heard];
-            _backplane.Gaps.Start(this, _lastSharedId, heard.Previous, _stops);
+            _backplane.Gaps.Start(this, _heardId, heard.Previous, _stops);
             return;
         }
 
-        _lastSharedId = heard.Entry.Id.StreamId;
+        Take(heard.Entry.Id.StreamId);
         if (heard.Deliver)
         {
             State.DeliverIfNewer(heard.Entry);
         }
     }
 
+    /// <summary>Under the gate: notes a shared id as heard, and as the newest shared id unless that is further on already.</summary>
+    private void Take(ChannelMessageId id)
+    {
+        _heardId = id;
+        if (id > _lastSharedId)
+        {
+            _lastSharedId = id;
+        }
+    }
+
     /// <summary>
     /// Under the gate: whether a message whose previous entry is <paramref name="previous"/> follows what this instance
-    /// took. Without a newest shared id (the channel is new here) or a previous entry (the stream was empty) there is
-    /// nothing to compare; a previous entry older than the newest shared id means that id has left the stream, and
-    /// nothing between can be read back either.
+    /// heard. Without an id heard (the channel is new here) or a previous entry there is nothing to compare; a previous
+    /// entry older than the newest id heard means that one is no longer the stream's newest (the stream was made anew),
+    /// and nothing between can be read back either.
     /// </summary>
-    private bool Follows(ChannelMessageId previous) => previous.IsNone || _lastSharedId.IsNone || previous <= _lastSharedId;
+    private bool Follows(ChannelMessageId previous) => previous.IsNone || _heardId.IsNone || previous <= _heardId;
 
     /// <summary>Under the gate: whether this instance's subscribers still need a shared message (this instance did not deliver it first, in an outage).</summary>
     private bool IsDeliverable(string origin, long number) => !(origin == _backplane.Origin && Outbox.WasDeliveredHere(number));

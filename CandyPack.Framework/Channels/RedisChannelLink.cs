@@ -15,6 +15,10 @@ internal sealed partial class RedisChannelLink
     private readonly Queue<(ChannelMessageId Id, RedisMessage Message)> _undelivered = new();
     private volatile RedisChannelMode _mode;
     private ChannelMessageId _lastSharedId;
+
+    // The newest id taken from the subscription or read back from the stream; the newest shared id can be further on,
+    // where a read of the stream found it before the subscription brought what came before (see TakeShared).
+    private ChannelMessageId _heardId;
     private List<Heard>? _held;
     private Task<string> _tail = Task.FromResult(string.Empty);
     private int _stops;
@@ -149,6 +153,11 @@ internal sealed partial class RedisChannelLink
             if (readUpTo > _lastSharedId)
             {
                 _lastSharedId = readUpTo;
+            }
+
+            if (readUpTo > _heardId)
+            {
+                _heardId = readUpTo;
             }
 
             foreach (var entry in missed)

@@ -12,6 +12,9 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
 {
     private readonly RedisSubscriptionProbe _probe = new();
     private readonly ConcurrentDictionary<string, int> _drops = new();
+    private readonly Lock _holdGate = new();
+    private readonly Dictionary<string, List<RedisMessage>> _held = [];
+    private volatile bool _holding;
     private int _subscribed;
 
     /// <summary>A channel message heard: the channel's name and the message.</summary>
@@ -52,6 +55,33 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
     /// </summary>
     internal void DropNext(string channel, int count) => _drops.AddOrUpdate(channel, count, (_, left) => left + count);
 
+    /// <summary>
+    /// Holds back what is heard for <paramref name="channel"/> until <see cref="Release"/>, as a subscription connection
+    /// that runs behind the command connection would: simulated for tests, since the two cannot be ordered from outside.
+    /// </summary>
+    internal void Hold(string channel)
+    {
+        lock (_holdGate)
+        {
+            _held.TryAdd(channel, []);
+            _holding = true;
+        }
+    }
+
+    /// <summary>Hands on, in order, what <see cref="Hold"/> held back for <paramref name="channel"/>, and stops holding it.</summary>
+    internal void Release(string channel)
+    {
+        lock (_holdGate)
+        {
+            foreach (var message in _held.Remove(channel, out var held) ? held : [])
+            {
+                Received?.Invoke(channel, message);
+            }
+
+            _holding = _held.Count > 0;
+        }
+    }
+
     /// <summary>Makes the subscription anew, for one that did not hear its probe.</summary>
     public async Task SubscribeAgainAsync()
     {
@@ -78,6 +108,18 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
         if (!_drops.IsEmpty && TakeDrop(channel))
         {
             return;
+        }
+
+        if (_holding)
+        {
+            lock (_holdGate)
+            {
+                if (_held.TryGetValue(channel, out var held))
+                {
+                    held.Add(message);
+                    return;
+                }
+            }
         }
 
         Received?.Invoke(channel, message);

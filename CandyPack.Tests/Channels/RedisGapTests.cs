@@ -34,7 +34,7 @@ public sealed class RedisGapTests
         await onA.WaitForMessagesAsync(1);
 
         // A hears neither 2 nor 3; 4 says the entry before it is 3's, which A has not taken.
-        ChannelSite.Runtime(a).Channels.Redis!.DropNextReceived(name, 2);
+        ChannelSite.Runtime(a).Channels.Redis!.Subscription.DropNext(name, 2);
         for (var n = 2; n <= 4; n++)
         {
             ids.Add(await fromB.Publish(new { n }));
@@ -73,7 +73,7 @@ public sealed class RedisGapTests
             await onA.WaitForMessagesAsync(1);
 
             // The stream keeps two entries: once 5 is appended, 2 and 3 are gone, and with them A's newest id.
-            ChannelSite.Runtime(a).Channels.Redis!.DropNextReceived(name, 3);
+            ChannelSite.Runtime(a).Channels.Redis!.Subscription.DropNext(name, 3);
             for (var n = 2; n <= 5; n++)
             {
                 await fromB.Publish(new { n });
@@ -93,6 +93,34 @@ public sealed class RedisGapTests
         await using var again = await SseListener.OpenAsync(a.Client, $"/channels/{name}/stream", first);
         var items = await again.WaitForAsync(i => i.Count >= 1, "the reset");
         Assert.That(items[0].EventType, Is.EqualTo("reset"));
+    }
+
+    [Test]
+    public async Task MessageHeardAfterTheStreamWasRead_Simulated_StillReachesTheSubscriber()
+    {
+        var site = ChannelSite.WithConfig($$"""{ "redis": "{{TestServices.Redis}}" }""");
+        await using var a = await CandyServer.StartAsync(site);
+        await using var b = await CandyServer.StartAsync(site);
+        var name = RedisScaleOutTests.NewUser();
+        await using var onA = await SseListener.OpenAsync(a.Client, $"/channels/{name}/stream");
+        await CandyChannelTests.WaitForSubscribersAsync(ChannelSite.Runtime(a).Channels.Channel(name), 1);
+
+        // A's subscription runs behind its commands: the message is in the stream, its pub/sub copy not heard yet, when
+        // a client resuming on A makes A read where the stream is.
+        var subscription = ChannelSite.Runtime(a).Channels.Redis!.Subscription;
+        subscription.Hold(name);
+        var fromB = ChannelSite.Runtime(b).Channels.Channel(name);
+        var ids = new List<string> { await fromB.Publish(new { n = 1 }) };
+        await using (var resuming = await SseListener.OpenAsync(a.Client, $"/channels/{name}/stream", "1-0"))
+        {
+            await resuming.WaitForAsync(i => i.Count >= 1, "the resuming client's reset, once A has read the stream");
+        }
+
+        subscription.Release(name);
+        ids.Add(await fromB.Publish(new { n = 2 }));
+
+        await onA.WaitForAsync(i => i.Any(e => e.EventId == ids[^1]), "the second message");
+        Assert.That(onA.Items.Select(i => i.EventId), Is.EqualTo(ids), "the message heard late as well, in order");
     }
 
     [Test]
