@@ -46,6 +46,7 @@ internal sealed class RedisChannelBackplane : IDisposable
         _subscription = new RedisChannelSubscription(redis, Streams.PubSub, hub.Logger, hub.Site);
         _subscription.Received += OnMessage;
         _resume = new RedisChannelResume(this);
+        Gaps = new RedisGapRecovery(this);
         _catchUp = new RedisCatchUp(this);
         redis.ConnectionFailed += (_, e) => Degrade(e.Exception, $"{e.EndPoint} ({e.ConnectionType}: {e.FailureType})");
         redis.ConnectionRestored += (_, _) =>
@@ -86,6 +87,9 @@ internal sealed class RedisChannelBackplane : IDisposable
     internal long Outages => Interlocked.Read(ref _outages);
 
     internal ICollection<RedisChannelLink> Links => _links.Values;
+
+    /// <summary>Reads back what a channel's subscription missed while it stayed shared.</summary>
+    internal RedisGapRecovery Gaps { get; }
 
     public static RedisChannelBackplane Connect(ChannelHub hub, string configuration)
     {
@@ -194,6 +198,9 @@ internal sealed class RedisChannelBackplane : IDisposable
 
     internal void WakeCatchUp() => _catchUp.Wake();
 
+    /// <summary>The subscription, for tests that lose or hold back what it hears.</summary>
+    internal RedisChannelSubscription Subscription => _subscription;
+
     /// <summary>
     /// Subscribes if needed and checks that the subscription hears; when it does not, every channel reads what it
     /// missed from the stream (the subscription is made anew).
@@ -260,7 +267,7 @@ internal sealed class RedisChannelBackplane : IDisposable
         // Only channels this instance knows matter: one someone subscribed to or published on here.
         if (_hub.TryGet(channel, out var state) && _links.TryGetValue(state, out var link))
         {
-            link.Receive(ChannelState.Entry(message.Id, message.Payload, message.Event, message.IsText, _hub.Now), message.Origin, message.Number);
+            link.Receive(ChannelState.Entry(message.Id, message.Payload, message.Event, message.IsText, _hub.Now), message.Origin, message.Number, message.Previous);
         }
     }
 

@@ -5,16 +5,21 @@ namespace CandyPack.Channels;
 /// away: publishes delivered here first, kept in the outbox) → draining (the outbox appended, publishes behind it) →
 /// caught up (what others published meanwhile read back, the subscription held until then) → shared. It owns the
 /// outbox, the appends not heard back yet and the newest shared id; the channel keeps only ids, history and
-/// subscribers. Its lock is taken before the channel's own, never after.
+/// subscribers. Its lock is taken before the channel's own, never after. How it notices a pub/sub message it missed
+/// while shared is in RedisChannelLink.Gap.cs.
 /// </summary>
-internal sealed class RedisChannelLink
+internal sealed partial class RedisChannelLink
 {
     private readonly Lock _gate = new();
     private readonly RedisChannelBackplane _backplane;
     private readonly Queue<(ChannelMessageId Id, RedisMessage Message)> _undelivered = new();
     private volatile RedisChannelMode _mode;
     private ChannelMessageId _lastSharedId;
-    private List<(ChannelHistoryEntry Entry, bool Deliver)>? _held;
+
+    // The newest id taken from the subscription or read back from the stream; the newest shared id can be further on,
+    // where a read of the stream found it before the subscription brought what came before (see TakeShared).
+    private ChannelMessageId _heardId;
+    private List<Heard>? _held;
     private Task<string> _tail = Task.FromResult(string.Empty);
     private int _stops;
 
@@ -65,8 +70,11 @@ internal sealed class RedisChannelLink
         }
     }
 
-    /// <summary>A message the subscription heard; while the channel is not shared the catch-up reads it back instead.</summary>
-    public void Receive(in ChannelHistoryEntry entry, string origin, long number)
+    /// <summary>
+    /// A message the subscription heard, with its position (the id of the entry before it in the stream); while the
+    /// channel is not shared the catch-up reads it back instead.
+    /// </summary>
+    public void Receive(in ChannelHistoryEntry entry, string origin, long number, ChannelMessageId previous)
     {
         lock (_gate)
         {
@@ -75,7 +83,7 @@ internal sealed class RedisChannelLink
                 return;
             }
 
-            TakeShared(entry, deliver: !(origin == _backplane.Origin && Outbox.WasDeliveredHere(number)));
+            TakeShared(new Heard(entry, previous, IsDeliverable(origin, number)));
             ForgetDelivered();
         }
     }
@@ -147,14 +155,19 @@ internal sealed class RedisChannelLink
                 _lastSharedId = readUpTo;
             }
 
+            if (readUpTo > _heardId)
+            {
+                _heardId = readUpTo;
+            }
+
             foreach (var entry in missed)
             {
                 State.DeliverIfNewer(entry);
             }
 
-            foreach (var (entry, deliver) in held ?? [])
+            foreach (var heard in held ?? [])
             {
-                TakeShared(entry, deliver);
+                TakeShared(heard);
             }
 
             Outbox.ForgetDeliveredHere(deliveredFirst);
@@ -247,6 +260,9 @@ internal sealed class RedisChannelLink
     {
         _mode = RedisChannelMode.Degraded;
         _stops++;
+
+        // A gap being read back is dropped with what waits behind it: the catch-up reads all of it from the stream.
+        _gap = null;
         while (_undelivered.TryDequeue(out var appended))
         {
             if (appended.Id > _lastSharedId)
@@ -264,28 +280,6 @@ internal sealed class RedisChannelLink
         State.Deliver(ChannelState.Entry(id, message.Payload, message.Event, message.IsText, _backplane.Now));
         Outbox.Add(message, inDoubt);
         return id.ToString();
-    }
-
-    /// <summary>Under the gate: a shared message in stream order; with <paramref name="deliver"/> false (delivered here first) only its id is noted.</summary>
-    private void TakeShared(in ChannelHistoryEntry entry, bool deliver)
-    {
-        if (entry.Id.StreamId <= _lastSharedId)
-        {
-            return;
-        }
-
-        if (_held is not null)
-        {
-            // The catch-up decides where the newest shared id ends up, once it has read what came before.
-            _held.Add((entry, deliver));
-            return;
-        }
-
-        _lastSharedId = entry.Id.StreamId;
-        if (deliver)
-        {
-            State.DeliverIfNewer(entry);
-        }
     }
 
     /// <summary>Under the gate: forgets the appends that reached this instance's subscribers (up to the newest shared id).</summary>

@@ -4,7 +4,8 @@ namespace CandyPack.Channels;
 
 /// <summary>
 /// Where a site's channels live in Redis and the commands that reach them: each channel's stream (its shared history,
-/// trimmed to the history length of its namespace), the one pub/sub channel that carries every channel's messages, and the set
+/// trimmed to the history length of its namespace) with the key that holds the id appended last (the position the next
+/// message carries), the one pub/sub channel that carries every channel's messages, and the set
 /// of messages an instance delivered first during an outage whose appends had timed out (see
 /// <see cref="RedisChannelWire"/> for the format of an entry).
 /// </summary>
@@ -13,6 +14,7 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     private static readonly TimeSpan DeliveredFirstLifetime = TimeSpan.FromDays(1);
 
     private readonly string _streamPrefix = "candy:" + site + ":channel:";
+    private readonly string _lastPrefix = "candy:" + site + ":channel-last:";
     private readonly string _deliveredFirstPrefix = "candy:" + site + ":delivered-first:";
 
     /// <summary>The pub/sub channel that carries every channel's messages of the site.</summary>
@@ -23,11 +25,11 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     /// queued before this returns, so calls made in order reach Redis in order.
     /// </summary>
     public Task<ChannelMessageId> AppendAsync(string channel, RedisMessage message) =>
-        RedisChannelWire.AppendAsync(redis.GetDatabase(), StreamKey(channel), MaxLength(channel), PubSub, channel, message);
+        RedisChannelWire.AppendAsync(redis.GetDatabase(), AppendKeys(channel), MaxLength(channel), PubSub, channel, message);
 
     /// <summary>Appends and publishes <paramref name="messages"/> in order, in one round trip, queued before this returns.</summary>
     public Task AppendAllAsync(string channel, IReadOnlyList<RedisMessage> messages) =>
-        RedisChannelWire.AppendAllAsync(redis.GetDatabase(), StreamKey(channel), MaxLength(channel), PubSub, channel, messages);
+        RedisChannelWire.AppendAllAsync(redis.GetDatabase(), AppendKeys(channel), MaxLength(channel), PubSub, channel, messages);
 
     /// <summary>The channel's stream from <paramref name="from"/> (included) to <paramref name="to"/>.</summary>
     public Task<StreamEntry[]> RangeAsync(string channel, RedisValue from, RedisValue to) =>
@@ -61,6 +63,8 @@ internal sealed class RedisChannelStreams(ConnectionMultiplexer redis, string si
     private int MaxLength(string channel) => Math.Max(namespaces.For(channel).History, 1);
 
     private RedisKey StreamKey(string channel) => _streamPrefix + channel;
+
+    private (RedisKey Stream, RedisKey Last) AppendKeys(string channel) => (StreamKey(channel), _lastPrefix + channel);
 
     private RedisKey DeliveredFirstKey(string channel) => _deliveredFirstPrefix + channel;
 

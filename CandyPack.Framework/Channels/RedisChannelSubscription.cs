@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -10,6 +11,10 @@ namespace CandyPack.Channels;
 internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, RedisChannel pubSub, ILogger logger, string site)
 {
     private readonly RedisSubscriptionProbe _probe = new();
+    private readonly ConcurrentDictionary<string, int> _drops = new();
+    private readonly Lock _holdGate = new();
+    private readonly Dictionary<string, List<RedisMessage>> _held = [];
+    private volatile bool _holding;
     private int _subscribed;
 
     /// <summary>A channel message heard: the channel's name and the message.</summary>
@@ -43,6 +48,40 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
     /// </summary>
     public Task<bool> HearsAsync() => _probe.SendAsync(redis.GetSubscriber(), pubSub);
 
+    /// <summary>
+    /// Drops the next <paramref name="count"/> messages heard for <paramref name="channel"/>, as Redis dropping a slow
+    /// subscriber's messages or a reconnect hidden in the client would: a loss that cannot be caused from outside,
+    /// simulated for tests of gap detection.
+    /// </summary>
+    internal void DropNext(string channel, int count) => _drops.AddOrUpdate(channel, count, (_, left) => left + count);
+
+    /// <summary>
+    /// Holds back what is heard for <paramref name="channel"/> until <see cref="Release"/>, as a subscription connection
+    /// that runs behind the command connection would: simulated for tests, since the two cannot be ordered from outside.
+    /// </summary>
+    internal void Hold(string channel)
+    {
+        lock (_holdGate)
+        {
+            _held.TryAdd(channel, []);
+            _holding = true;
+        }
+    }
+
+    /// <summary>Hands on, in order, what <see cref="Hold"/> held back for <paramref name="channel"/>, and stops holding it.</summary>
+    internal void Release(string channel)
+    {
+        lock (_holdGate)
+        {
+            foreach (var message in _held.Remove(channel, out var held) ? held : [])
+            {
+                Received?.Invoke(channel, message);
+            }
+
+            _holding = _held.Count > 0;
+        }
+    }
+
     /// <summary>Makes the subscription anew, for one that did not hear its probe.</summary>
     public async Task SubscribeAgainAsync()
     {
@@ -66,6 +105,36 @@ internal sealed class RedisChannelSubscription(ConnectionMultiplexer redis, Redi
             return;
         }
 
+        if (!_drops.IsEmpty && TakeDrop(channel))
+        {
+            return;
+        }
+
+        if (_holding)
+        {
+            lock (_holdGate)
+            {
+                if (_held.TryGetValue(channel, out var held))
+                {
+                    held.Add(message);
+                    return;
+                }
+            }
+        }
+
         Received?.Invoke(channel, message);
+    }
+
+    private bool TakeDrop(string channel)
+    {
+        while (_drops.TryGetValue(channel, out var left))
+        {
+            if (left <= 1 ? _drops.TryRemove(new KeyValuePair<string, int>(channel, left)) : _drops.TryUpdate(channel, left - 1, left))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

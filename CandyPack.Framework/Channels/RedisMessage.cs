@@ -7,4 +7,11 @@ namespace CandyPack.Channels;
 /// string sent as it is rather than JSON.
 /// </summary>
 internal sealed record RedisMessage(
-    ChannelMessageId Id, ReadOnlyMemory<byte> Payload, string? Event, string Origin, long Number, bool DeliveredFirst, bool IsText);
+    ChannelMessageId Id, ReadOnlyMemory<byte> Payload, string? Event, string Origin, long Number, bool DeliveredFirst, bool IsText)
+{
+    /// <summary>
+    /// For a pub/sub message, its position: the id of the entry before it in the stream (<see cref="ChannelMessageId.None"/>
+    /// when the stream was empty, and for an entry read from the stream, which needs none).
+    /// </summary>
+    public ChannelMessageId Previous { get; init; }
+}

@@ -24,6 +24,9 @@ internal static class CandyMetrics
     public static readonly Counter<long> SlowConsumers =
         Meter.CreateCounter<long>("candypack.stream.slow_consumers", "{stream}", "Streams whose client fell behind its queue");
 
+    public static readonly Counter<long> ChannelGaps =
+        Meter.CreateCounter<long>("candypack.channel.gaps", "{gap}", "Pub/sub messages a channel missed while connected to Redis, by outcome: recovered from the stream, or reset");
+
     public static readonly Counter<long> Requests =
         Meter.CreateCounter<long>("candypack.requests", "{request}", "Requests handled by routes");
 

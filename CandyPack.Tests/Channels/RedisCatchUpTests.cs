@@ -117,6 +117,10 @@ public sealed class RedisCatchUpTests
 
                 Assert.That(SseReader.Messages(onQuiet.Items).Select(CandyChannelTests.Number), Is.EqualTo(quietNumbers.Append(-1)), "the quiet channel: every message once, in order");
                 Assert.That(onBusy.Items.Concat(onQuiet.Items).Select(i => i.EventType), Has.All.EqualTo("message"), "no reset");
+                Assert.That(
+                    server.Logs.Entries.Select(e => e.Message).Where(m => m.Contains("the Redis subscription missed", StringComparison.Ordinal)),
+                    Is.Empty,
+                    "no gap read back: the outbox's appends and the publishes behind them follow on");
             });
         }
         finally

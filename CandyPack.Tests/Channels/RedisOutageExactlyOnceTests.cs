@@ -90,6 +90,10 @@ public sealed class RedisOutageExactlyOnceTests
                 Is.EqualTo(notSeen.Append(-1).Order().ToList()),
                 $"resuming on B after {idFromOutage} gives exactly what A's subscriber had not seen: " + SseListener.Describe(resumedOnB.Items));
             Assert.That(onA.Items.Concat(onB.Items).Concat(resumedOnB.Items).Select(i => i.EventType), Has.All.EqualTo("message"), "no reset");
+            Assert.That(
+                a.Lines.Concat(b.Lines).Where(l => l.Contains("the Redis subscription missed", StringComparison.Ordinal)),
+                Is.Empty,
+                "no gap read back: positions follow on through the outages, the catch-ups and the messages they append");
             foreach (var (listener, where) in new[] { (onA, "A"), (onB, "B"), (resumedOnB, "the resumed client on B") })
             {
                 var (odd, even) = ByPublisher(listener);
