@@ -31,7 +31,7 @@ internal static class ApiHistory
 
         var hub = call.Channels;
         var state = channel.State;
-        var replay = sinceText is null ? await hub.ReadRecentAsync(state, limit) : await hub.ReadMissedAsync(state, since);
+        var replay = sinceText is null ? await hub.Replays.ReadRecentAsync(state, limit) : await hub.Replays.ReadMissedAsync(state, since);
         return new ApiResult(new
         {
             channel = channel.Name,

@@ -15,7 +15,7 @@ namespace CandyPack.Channels;
 /// A site's channels: publishing, subscribing with resume, authorization, and the backplane that carries messages
 /// between host instances (in process, or Redis when <c>"redis"</c> is configured).
 /// </summary>
-internal sealed partial class ChannelHub : ICandyChannels, IDisposable
+internal sealed class ChannelHub : ICandyChannels, IDisposable
 {
     private const int MaxNameLength = 200;
 
@@ -23,6 +23,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
     private readonly int _queue;
     private readonly TimeProvider _time;
     private readonly ChannelRegistry _registry;
+    private readonly ChannelReplays _replays;
     private RedisChannelBackplane? _redis;
     private IChannelAuthorizer[]? _authorizers;
     private ChannelPresence? _presence;
@@ -46,6 +47,7 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
         Background = new Hosting.BackgroundTasks(logger);
         RedisConfiguration = string.IsNullOrWhiteSpace(options.Redis) ? null : options.Redis;
         _registry = new ChannelRegistry(this, _options, _time);
+        _replays = new ChannelReplays(this);
     }
 
     /// <summary>Channels this instance holds now.</summary>
@@ -71,6 +73,9 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
     public ChannelPresence? Presence => _presence;
 
     public SubscribeTokens Tokens => _tokens ?? throw NotStarted();
+
+    /// <summary>What subscribers receive before live messages, and what the server API's history reads.</summary>
+    public ChannelReplays Replays => _replays;
 
     /// <summary>The backplane, when Redis is configured; tests reach it to watch reconnects.</summary>
     internal RedisChannelBackplane? Redis => _redis;
@@ -195,11 +200,11 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
         if (!string.IsNullOrEmpty(lastEventId))
         {
-            _ = ResumeAsync(stream, state, subscriber, lastEventId);
+            _ = _replays.ResumeAsync(stream, state, subscriber, lastEventId);
         }
         else if (recent > 0)
         {
-            _ = SendRecentAsync(stream, state, subscriber, recent);
+            _ = _replays.SendRecentAsync(stream, state, subscriber, recent);
         }
         else
         {
@@ -216,78 +221,6 @@ internal sealed partial class ChannelHub : ICandyChannels, IDisposable
 
     /// <summary>Drops every channel with no subscribers that has been idle too long, so the registry shrinks back.</summary>
     internal void Sweep() => _registry.Sweep();
-
-    private async Task ResumeAsync(CandyStream stream, ChannelState state, ChannelSubscriber subscriber, string lastEventId)
-    {
-        try
-        {
-            var replay = ChannelMessageId.TryParse(lastEventId, out var after)
-                ? await ReadMissedAsync(state, after)
-                : ChannelReplay.ResetTo(state.LastId);
-            if (replay.Reset)
-            {
-                Logger.LogDebug("Channel {Channel}: Last-Event-ID {Id} is older than the history; the client gets a reset", state.Name, lastEventId);
-                stream.SendReserved(
-                    new ChannelResetMessage(state.Name, lastEventId, "The messages after this id are no longer kept; reload the state, then follow live messages."),
-                    StreamEvents.Reset,
-                    replay.Newest.IsNone ? null : replay.Newest.ToString());
-                subscriber.GoLive(replay.Newest);
-                return;
-            }
-
-            await ReplayAsync(stream, subscriber, replay, after);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            stream.Fail(e);
-        }
-    }
-
-    /// <summary>Writes the replayed messages, then lets the live ones after them through.</summary>
-    private static async Task ReplayAsync(CandyStream stream, ChannelSubscriber subscriber, ChannelReplay replay, ChannelMessageId after)
-    {
-        try
-        {
-            var upTo = after;
-            foreach (var entry in replay.Missed)
-            {
-                if (subscriber.Hides(entry.Message))
-                {
-                    upTo = entry.Id;
-                    continue;
-                }
-
-                if (!await stream.WriteSharedAsync(entry.Message, stream.CancellationToken))
-                {
-                    return;
-                }
-
-                upTo = entry.Id;
-            }
-
-            // The replay may end at a newer id than its last message (one read back but already seen by the client).
-            subscriber.GoLive(replay.Newest > upTo ? replay.Newest : upTo);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            stream.Fail(e);
-        }
-    }
-
-    /// <summary>What a client that last saw <paramref name="after"/> missed: from the shared stream with Redis, else this instance's history.</summary>
-    internal async Task<ChannelReplay> ReadMissedAsync(ChannelState state, ChannelMessageId after)
-    {
-        var oldestAllowed = OldestAllowed(state.Name);
-        if (_redis is { } redis && await redis.TryReadAfterAsync(state, after, oldestAllowed) is { } shared)
-        {
-            return shared;
-        }
-
-        var missed = new List<ChannelHistoryEntry>();
-        return state.TryReadAfter(after, oldestAllowed, missed, out var newest)
-            ? new ChannelReplay(false, missed, newest)
-            : ChannelReplay.ResetTo(newest);
-    }
 
     /// <summary>Messages of <paramref name="channel"/> received before this (milliseconds) are older than its <c>historyAge</c>: never replayed.</summary>
     internal long OldestAllowed(string channel) => Namespaces.For(channel).OldestAllowed(Now);
