@@ -66,8 +66,8 @@ internal static class GeneratorScenario
         {
             rate = Statistics.MedianRound([.. overWebSocket.Zip(candy, (w, s) => (w.EventsPerSecond, s.EventsPerSecond))]);
             cpu = Statistics.MedianRound([.. overWebSocket.Zip(candy, (w, s) => (w.CpuSecondsPerEvent, s.CpuSecondsPerEvent))]);
-            table.Add(new Measurement($"(a) {items}-item generator over WebSocket vs over SSE, 1 client: events/s", rate.Candy, rate.Baseline, Units.PerSecond));
-            table.Add(new Measurement($"(a) {items}-item generator over WebSocket vs over SSE: server CPU per event", cpu.Candy, cpu.Baseline, Units.Microseconds));
+            table.Add(new Measurement($"(a) {items}-item generator over WebSocket vs over SSE, 1 client: events/s", rate.Candy, rate.Baseline, Units.PerSecond, Target.RatioAtLeast(0.9)));
+            table.Add(new Measurement($"(a) {items}-item generator over WebSocket vs over SSE: server CPU per event", cpu.Candy, cpu.Baseline, Units.Microseconds, Target.RatioAtMost(1.1)));
         }
     }
 
