@@ -4,67 +4,51 @@ namespace CandyPack.Streaming;
 
 /// <summary>
 /// The upgraded connection under a stream's WebSocket, so that a batch of frames costs one write and one flush, as a
-/// batch of SSE events does. ASP.NET Core's socket still frames every message (and compresses it, and pings); while
-/// <see cref="Gather"/> is on, the frames it writes collect here, and <see cref="SendGatheredAsync"/> writes them to the
-/// connection at once. Writes outside a batch (pings, pongs, the close frame) go straight through.
+/// batch of SSE events does. ASP.NET Core's socket still frames every message (and compresses it, and pings): while a
+/// batch is <see cref="Gather">gathered</see>, the frames it writes collect here, and the batch's last frame writes
+/// them all to the connection at once. Writes outside a batch (a lone message, pings, pongs, the close frame) go
+/// straight through.
 /// </summary>
 /// <remarks>
-/// The socket writes one frame at a time, but a write of its own can overlap the writing of a batch; the connection
-/// takes one write at a time, so a semaphore orders them; a lock guards the gathered bytes. Frames are whole when they arrive, so their order between a
-/// batch and a control frame does not matter.
+/// The socket writes one frame per write, one write at a time (its own send lock), so every write to the connection,
+/// the batch's included, is made inside one of the socket's writes and never overlaps another. A control frame the
+/// socket slips into a batch counts as one of its frames: the batch is then written a frame early and its last frame
+/// goes straight through after it, in order. The lock guards the gathered bytes against a dispose on another thread.
 /// </remarks>
 internal sealed class WebSocketBatchStream(Stream connection) : Stream
 {
-    private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Lock _gate = new();
     private byte[]? _gathered;
     private int _length;
+    private int _remaining;
 
-    /// <summary>Collects what the socket writes from now on, in a pooled buffer of about <paramref name="sizeHint"/> bytes.</summary>
-    public void Gather(int sizeHint)
+    /// <summary>
+    /// Collects the next <paramref name="frames"/> frames the socket writes, in a pooled buffer of about
+    /// <paramref name="sizeHint"/> bytes; the last of them writes all of them.
+    /// </summary>
+    public void Gather(int sizeHint, int frames)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(sizeHint, 256));
         lock (_gate)
         {
             _gathered = buffer;
             _length = 0;
+            _remaining = frames;
         }
     }
 
-    /// <summary>Writes what was gathered to the connection with one write, and stops gathering.</summary>
-    public async ValueTask SendGatheredAsync()
-    {
-        var (gathered, length) = TakeGathered();
-        if (gathered is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (length > 0)
-            {
-                await _writing.WaitAsync().ConfigureAwait(false);
-                try
-                {
-                    await connection.WriteAsync(gathered.AsMemory(0, length)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _writing.Release();
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(gathered);
-        }
-    }
-
-    /// <summary>Stops gathering and drops what was gathered: the batch failed and the socket is closing.</summary>
+    /// <summary>Stops gathering and drops what was gathered and not written: the batch failed, or the socket closed.</summary>
     public void DropGathered()
     {
-        if (TakeGathered().Buffer is { } gathered)
+        byte[]? gathered;
+        lock (_gate)
+        {
+            gathered = _gathered;
+            _gathered = null;
+            _length = 0;
+        }
+
+        if (gathered is not null)
         {
             ArrayPool<byte>.Shared.Return(gathered);
         }
@@ -72,44 +56,36 @@ internal sealed class WebSocketBatchStream(Stream connection) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        byte[]? batch;
+        int length;
         lock (_gate)
         {
-            if (_gathered is not null)
+            if (_gathered is null)
+            {
+                batch = null;
+                length = 0;
+            }
+            else
             {
                 Append(buffer.Span);
-                return default;
+                if (--_remaining > 0)
+                {
+                    return default;
+                }
+
+                (batch, length) = (_gathered, _length);
+                _gathered = null;
+                _length = 0;
             }
         }
 
-        return WriteThroughAsync(buffer, cancellationToken);
+        return batch is null ? connection.WriteAsync(buffer, cancellationToken) : WriteBatchAsync(batch, length, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        lock (_gate)
-        {
-            if (_gathered is not null)
-            {
-                Append(buffer);
-                return;
-            }
-        }
-
-        _writing.Wait();
-        try
-        {
-            connection.Write(buffer);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         connection.ReadAsync(buffer, cancellationToken);
@@ -148,27 +124,15 @@ internal sealed class WebSocketBatchStream(Stream connection) : Stream
         base.Dispose(disposing);
     }
 
-    private async ValueTask WriteThroughAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask WriteBatchAsync(byte[] batch, int length, CancellationToken cancellationToken)
     {
-        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await connection.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await connection.WriteAsync(batch.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _writing.Release();
-        }
-    }
-
-    private (byte[]? Buffer, int Length) TakeGathered()
-    {
-        lock (_gate)
-        {
-            var taken = (_gathered, _length);
-            _gathered = null;
-            _length = 0;
-            return taken;
+            ArrayPool<byte>.Shared.Return(batch);
         }
     }
 

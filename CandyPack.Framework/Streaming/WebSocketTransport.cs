@@ -109,8 +109,8 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
         var batched = _connection is not null && _frameEnds.Count > 1;
         if (batched)
         {
-            // Room for each frame's header (at most 14 bytes) beside the payloads.
-            _connection!.Gather(_pending.WrittenCount + (_frameEnds.Count * 14));
+            // Room for each frame's header (at most 14 bytes) beside the payloads; the last frame writes them all.
+            _connection!.Gather(_pending.WrittenCount + (_frameEnds.Count * 14), _frameEnds.Count);
         }
 
         try
@@ -122,15 +122,9 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
                     return new FlushResult(isCanceled: false, isCompleted: true);
                 }
 
-                // Into the gathered batch, this completes at once; the batch is written and flushed once below.
+                // Gathered, every frame but the last completes at once; the last writes and flushes the batch.
                 await socket.SendAsync(_pending.WrittenMemory[start..end], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 start = end;
-            }
-
-            if (batched)
-            {
-                batched = false;
-                await _connection!.SendGatheredAsync();
             }
 
             return default;
@@ -139,6 +133,7 @@ internal sealed class WebSocketTransport(HttpContext context, JsonSerializerOpti
         {
             if (batched)
             {
+                // Nothing left after a whole batch; what a failed or cut-short one gathered is dropped.
                 _connection!.DropGathered();
             }
 
