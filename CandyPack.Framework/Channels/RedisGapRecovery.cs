@@ -9,11 +9,9 @@ namespace CandyPack.Channels;
 /// </summary>
 internal sealed class RedisGapRecovery(RedisChannelBackplane backplane)
 {
-    private readonly Hosting.BackgroundTasks _background = new(backplane.Hub.Logger);
-
     /// <summary>Reads the entries after <paramref name="after"/> up to <paramref name="upTo"/> and gives them to <paramref name="link"/>; called under its lock.</summary>
     public void Start(RedisChannelLink link, ChannelMessageId after, ChannelMessageId upTo, int mark) =>
-        _background.Run(ReadAsync(link, after, upTo, mark), $"Redis backplane of site {backplane.Hub.Site}: reading back what channel '{link.State.Name}' missed");
+        backplane.Hub.Background.Run(ReadAsync(link, after, upTo, mark), $"Redis backplane of site {backplane.Hub.Site}: reading back what channel '{link.State.Name}' missed");
 
     private async Task ReadAsync(RedisChannelLink link, ChannelMessageId after, ChannelMessageId upTo, int mark)
     {

@@ -63,6 +63,8 @@ internal static class CandyApplication
         builder.Services.AddSingleton<CandyEndpointDataSource>();
         builder.Services.AddSingleton<MatcherPolicy, SiteMatcherPolicy>();
         builder.Services.AddSingleton<SiteActivator>();
+        builder.Services.AddSingleton(services => new ErrorResponses(
+            services.GetRequiredService<ILogger<CandyErrorMiddleware>>(), options.Development));
         builder.Services.AddHealthChecks().AddCheck<SitesHealthCheck>("sites");
         Streaming.StreamCompression.AddServices(builder.Services);
         if (server.MaxConcurrentRequests > 0)
@@ -88,7 +90,7 @@ internal static class CandyApplication
         ((IEndpointRouteBuilder)app).DataSources.Add(dataSource);
 
         options.ConfigurePipeline?.Invoke(app);
-        app.UseMiddleware<CandyErrorMiddleware>(options.Development);
+        app.UseMiddleware<CandyErrorMiddleware>();
 
         // Before the limiter, like health: a scrape is answered however busy the instance is.
         if (metrics.Enabled)

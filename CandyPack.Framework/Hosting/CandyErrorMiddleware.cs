@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Hosting;
 
@@ -7,9 +6,8 @@ namespace CandyPack.Hosting;
 /// Answers every failure of the pipeline with <see cref="ErrorResponses"/>: the status and message it calls for, or,
 /// once the response has started, a log line and the connection aborted.
 /// </summary>
-internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyErrorMiddleware> logger, bool development)
+internal sealed class CandyErrorMiddleware(RequestDelegate next, ErrorResponses errors)
 {
-    private readonly ErrorResponses _errors = new(logger, development);
 
     /// <remarks>
     /// A site route's request still running when the pipeline returns (a stream, above all) is not awaited here: its
@@ -25,7 +23,7 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         }
         catch (Exception e)
         {
-            return _errors.RespondAsync(context, e);
+            return errors.RespondAsync(context, e);
         }
 
         if (running.IsCompletedSuccessfully
@@ -45,7 +43,7 @@ internal sealed class CandyErrorMiddleware(RequestDelegate next, ILogger<CandyEr
         }
         catch (Exception e)
         {
-            await _errors.RespondAsync(context, e);
+            await errors.RespondAsync(context, e);
         }
     }
 }

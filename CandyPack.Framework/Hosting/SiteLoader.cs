@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CandyPack.Hosting;
@@ -66,9 +65,7 @@ internal static class SiteLoader
             var controllers = Controllers(scanned, logger);
             provider = BuildProvider(services, definition);
             site = new SiteRuntime(definition, configuration, options, provider, logger);
-            site.Errors = new ErrorResponses(
-                loggerFactory.CreateLogger<CandyErrorMiddleware>(),
-                hostServices.GetService<IHostEnvironment>()?.IsDevelopment() == true);
+            site.Errors = hostServices.GetRequiredService<ErrorResponses>();
             site.Channels = channels;
             site.Disposables.Add(channels);
             AddDatabaseReadiness(site, provider.GetRequiredService<Data.DatabaseRegistry>());

@@ -58,7 +58,7 @@ internal sealed class SiteRuntime : IAsyncDisposable
 
     public ILogger Logger { get; }
 
-    /// <summary>How the site's routes answer their own failures, as the error middleware does.</summary>
+    /// <summary>How the site's routes answer their own failures: the host's, which the error middleware uses too.</summary>
     public ErrorResponses Errors { get; set; } = null!;
 
     public IReadOnlyList<string> Domains { get; }
